@@ -1,0 +1,190 @@
+"""A small asyncio process supervisor: start children, watch them, stop them all.
+
+- Every child runs in its own session (so its own process group): a Ctrl-C in the terminal
+  reaches only the runner, which then stops the children in order, and a stop reaches a
+  child's whole tree, grandchildren included.
+- Output is merged and echoed line by line, prefixed with the child's name.
+- Services are long-running; if one exits while the supervisor is not stopping, `died`
+  resolves with it. One-shot tasks (`run`) return their exit code instead.
+- `stop()` stops services layer by layer, highest layer first (router, then subgraphs, then
+  PostgreSQL), the members of a layer concurrently: the child's stop signal, a grace period,
+  then SIGKILL to its whole process group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TextIO
+
+__all__ = ["Child", "ChildSpec", "Console", "Supervisor", "install_stop_handlers"]
+
+_LINE_LIMIT = 1 << 20
+
+
+class Console:
+    """Writes prefixed lines (`users    | ...`) to one stream."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream if stream is not None else sys.stdout
+        self._width = 8
+
+    def line(self, source: str, text: str) -> None:
+        self._width = max(self._width, len(source))
+        self._stream.write(f"{source:<{self._width}} | {text}\n")
+        self._stream.flush()
+
+    def say(self, text: str) -> None:
+        """A message from the runner itself."""
+        self.line("dev", text)
+
+
+@dataclass(frozen=True, slots=True)
+class ChildSpec:
+    """How to start (and stop) one child process."""
+
+    name: str
+    argv: Sequence[str]
+    env: Mapping[str, str] | None = None
+    cwd: str | None = None
+    #: Run as this OS user (e.g. PostgreSQL, which refuses to run as root).
+    user: str | None = None
+    #: The signal that asks the child to stop cleanly (PostgreSQL: SIGINT, "fast shutdown").
+    stop_signal: signal.Signals = signal.SIGTERM
+    #: Services stop highest layer first.
+    layer: int = 0
+
+
+@dataclass(slots=True)
+class Child:
+    """A started child process and the task echoing its output."""
+
+    spec: ChildSpec
+    process: asyncio.subprocess.Process
+    pump: asyncio.Task[None]
+    service: bool
+    watcher: asyncio.Task[None] | None = field(default=None)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+
+class Supervisor:
+    """Owns every process the dev runner starts."""
+
+    def __init__(self, *, console: Console, grace_seconds: float) -> None:
+        self._console = console
+        self._grace_seconds = grace_seconds
+        self._children: list[Child] = []
+        self._stopping = False
+        self.died: asyncio.Future[Child] = asyncio.get_running_loop().create_future()
+
+    @property
+    def children(self) -> list[Child]:
+        return list(self._children)
+
+    async def start(self, spec: ChildSpec) -> Child:
+        """Start a long-running service; its unexpected exit resolves `died`."""
+        child = await self._spawn(spec, service=True)
+        child.watcher = asyncio.create_task(self._watch(child), name=f"watch {spec.name}")
+        return child
+
+    async def run(self, spec: ChildSpec) -> int:
+        """Run a one-shot task to completion and return its exit code.
+
+        Cancelling the caller stops the task (signal, grace, kill) before re-raising.
+        """
+        child = await self._spawn(spec, service=False)
+        try:
+            code = await child.process.wait()
+            _kill_group(child.pid)  # nothing a one-shot task started outlives it
+            await child.pump
+        except asyncio.CancelledError:
+            await self._stop_child(child)
+            raise
+        finally:
+            self._children.remove(child)
+        return code
+
+    async def stop(self) -> None:
+        """Stop every child: highest layer first, each layer concurrently. Idempotent."""
+        self._stopping = True
+        for layer in sorted({child.spec.layer for child in self._children}, reverse=True):
+            members = [child for child in self._children if child.spec.layer == layer]
+            await asyncio.gather(*(self._stop_child(child) for child in members))
+        for child in self._children:
+            if child.watcher is not None:
+                await child.watcher
+        self._children.clear()
+
+    async def _spawn(self, spec: ChildSpec, *, service: bool) -> Child:
+        process = await asyncio.create_subprocess_exec(
+            *spec.argv,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            env=dict(spec.env) if spec.env is not None else None,
+            cwd=spec.cwd,
+            user=spec.user,
+            start_new_session=True,
+            limit=_LINE_LIMIT,
+        )
+        assert process.stdout is not None
+        pump = asyncio.create_task(self._echo(spec.name, process.stdout), name=f"echo {spec.name}")
+        child = Child(spec=spec, process=process, pump=pump, service=service)
+        self._children.append(child)
+        return child
+
+    async def _echo(self, name: str, stream: asyncio.StreamReader) -> None:
+        while True:
+            try:
+                raw = await stream.readline()
+            except ValueError:  # a line longer than the limit: echo what is buffered
+                raw = await stream.read(_LINE_LIMIT)
+            if not raw:
+                return
+            self._console.line(name, raw.decode(errors="replace").rstrip("\n"))
+
+    async def _watch(self, child: Child) -> None:
+        code = await child.process.wait()
+        if not self._stopping and not self.died.done():
+            self._console.say(f"{child.name} exited unexpectedly with code {code}")
+            self.died.set_result(child)
+
+    async def _stop_child(self, child: Child) -> None:
+        process = child.process
+        if process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                process.send_signal(child.spec.stop_signal)
+            try:
+                await asyncio.wait_for(process.wait(), self._grace_seconds)
+            except TimeoutError:
+                self._console.say(
+                    f"{child.name} did not stop within {self._grace_seconds:g}s; killing it"
+                )
+        _kill_group(child.pid)
+        await process.wait()
+        await child.pump
+
+
+def _kill_group(pgid: int) -> None:
+    """SIGKILL whatever is left of a child's process group (its leader's own children)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def install_stop_handlers(on_stop: Callable[[signal.Signals], None]) -> None:
+    """Call `on_stop` on SIGINT, SIGTERM and SIGHUP instead of dying."""
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        loop.add_signal_handler(signum, on_stop, signum)

@@ -1,0 +1,245 @@
+"""The router's ASGI application: HTTP in, the pipeline's stages in order, HTTP out.
+
+A plain ASGI callable (no web framework in the hot path). Routes:
+
+- `POST/GET <supergraph.path>`: GraphQL over HTTP, through `build_pipeline`'s stages;
+  `GET` from a browser (`Accept: text/html`, no `query`) gets GraphiQL.
+- `GET /health`: liveness; `GET /ready`: readiness (a supergraph is loaded).
+- `GET /__graphiql/*`: GraphiQL's built assets.
+
+Response media type follows GraphQL-over-HTTP: `application/graphql-response+json` when
+the client accepts it (request errors get 4xx), else `application/json` (200 with
+errors, except for HTTP-level refusals). Request errors become GraphQL errors here and
+nowhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+import orjson
+
+from router import graphiql
+from router.config import RouterConfig
+from router.executor.transport import SubgraphTransport
+from router.pipeline import GraphQLResponse, HttpRequest, Pipeline, RequestContext, RequestError
+from router.pipeline.auth import Authenticate
+from router.pipeline.chain import Stage
+from router.pipeline.dedup import DeduplicateInbound
+from router.pipeline.errors import internal_error_response
+from router.pipeline.execute import Execute
+from router.pipeline.introspection import Introspection
+from router.pipeline.operation import SelectOperation
+from router.pipeline.parse import Parse
+from router.pipeline.plan import Plan, expose_plan_mode
+from router.pipeline.read_request import ReadRequest
+from router.pipeline.validate import Validate
+from router.pipeline.variables import CoerceVariables
+from router.reload import StateHolder, SupergraphSource, SupergraphWatcher
+
+__all__ = ["RouterApp", "build_pipeline", "negotiate_media_type"]
+
+logger = logging.getLogger(__name__)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+APPLICATION_JSON = "application/json"
+
+
+def build_pipeline(config: RouterConfig, transport: SubgraphTransport) -> Pipeline:
+    """The stages in order: each one reads what the previous ones put in the context."""
+    stages: list[Stage] = [
+        ReadRequest(),
+        Authenticate(config.authentication),
+        Parse(),
+        Validate(),
+        SelectOperation(),
+        CoerceVariables(),
+    ]
+    if config.traffic_shaping.router.deduplicate_query:
+        stages.append(DeduplicateInbound())
+    stages += [
+        Introspection(enabled=config.supergraph.introspection),
+        Plan(),
+    ]
+    return Pipeline(stages, terminal=Execute(transport))
+
+
+def negotiate_media_type(accept: str) -> str:
+    """Pick the response media type from an `Accept` header (GraphQL-over-HTTP)."""
+    if not accept:
+        return APPLICATION_JSON
+    best_json = best_graphql = -1.0
+    for item in accept.split(","):
+        media, _, params = item.strip().partition(";")
+        media = media.strip().lower()
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                with contextlib.suppress(ValueError):
+                    quality = float(value)
+        if media == GRAPHQL_RESPONSE_JSON:
+            best_graphql = max(best_graphql, quality)
+        elif media in {APPLICATION_JSON, "*/*", "application/*"}:
+            best_json = max(best_json, quality)
+    if best_graphql > 0 and best_graphql >= best_json:
+        return GRAPHQL_RESPONSE_JSON
+    return APPLICATION_JSON
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1")
+        value = raw_value.decode("latin-1")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _respond(
+    send: Send, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None
+) -> None:
+    headers = [
+        (b"content-type", content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    headers += [(name.encode(), value.encode()) for name, value in (extra or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RouterApp:
+    """ASGI entry point; owns the transport, the pipeline and the reload watcher."""
+
+    def __init__(
+        self,
+        *,
+        config: RouterConfig,
+        holder: StateHolder,
+        source: SupergraphSource | None = None,
+        watch: bool = True,
+    ) -> None:
+        self.config = config
+        self.holder = holder
+        self.transport = SubgraphTransport(
+            config.traffic_shaping, identity_header=config.authentication.identity.header_name
+        )
+        self.pipeline = build_pipeline(config, self.transport)
+        self.watcher = (
+            SupergraphWatcher(holder, source, config) if source is not None and watch else None
+        )
+        self._stop_watching = asyncio.Event()
+        self._watch_task: asyncio.Task[None] | None = None
+        self._graphql_path = config.supergraph.path
+        self._health_path = config.health_check.path
+        self._ready_path = config.health_check.readiness_path
+
+    async def startup(self) -> None:
+        if self.watcher is not None and self._watch_task is None:
+            self._stop_watching.clear()
+            self._watch_task = asyncio.create_task(self.watcher.run(self._stop_watching))
+
+    async def shutdown(self) -> None:
+        if self._watch_task is not None:
+            self._stop_watching.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._watch_task, timeout=5)
+            self._watch_task = None
+        await self.transport.aclose()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await self.startup()
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope["path"]
+        method: str = scope["method"]
+        if path == self._graphql_path:
+            await self._graphql(scope, receive, send)
+        elif path == self._health_path:
+            await _respond(send, 200, b'{"status":"UP"}', APPLICATION_JSON)
+        elif path == self._ready_path:
+            state = self.holder.current
+            body = orjson.dumps({"status": "READY", "generation": state.generation})
+            await _respond(send, 200, body, APPLICATION_JSON)
+        elif path.startswith(graphiql.ASSET_PREFIX) and method == "GET":
+            found = graphiql.asset(path.removeprefix(graphiql.ASSET_PREFIX))
+            if found is None:
+                await _respond(send, 404, b"not found", "text/plain")
+            else:
+                content, content_type = found
+                await _respond(send, 200, content, content_type, {"cache-control": "no-cache"})
+        else:
+            await _respond(send, 404, b"not found", "text/plain")
+
+    async def _graphql(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = _headers(scope)
+        method: str = scope["method"]
+        query_string: bytes = scope.get("query_string", b"")
+        if (
+            method == "GET"
+            and self.config.sandbox.enabled
+            and b"query=" not in query_string
+            and "text/html" in headers.get("accept", "")
+        ):
+            await _respond(send, 200, graphiql.page(self._graphql_path), "text/html; charset=utf-8")
+            return
+        body = await _read_body(receive) if method == "POST" else b""
+        http = HttpRequest(
+            method=method, path=scope["path"], query_string=query_string, headers=headers, body=body
+        )
+        ctx = RequestContext(http=http, state=self.holder.current)
+        ctx.expose_plan = expose_plan_mode(ctx) is not None
+        response = await self.handle(ctx)
+        media_type = negotiate_media_type(headers.get("accept", ""))
+        if media_type == GRAPHQL_RESPONSE_JSON or response.http_level or response.status >= 500:
+            status = response.status
+        else:
+            status = 200
+        await _respond(
+            send, status, response.encode(), f"{media_type}; charset=utf-8", response.headers
+        )
+
+    async def handle(self, ctx: RequestContext) -> GraphQLResponse:
+        """Run the pipeline; the one place request errors become GraphQL errors."""
+        try:
+            return await self.pipeline(ctx)
+        except RequestError as error:
+            return error.to_response()
+        except Exception:
+            logger.exception("unexpected failure while handling a request")
+            return internal_error_response()

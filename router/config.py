@@ -1,0 +1,218 @@
+"""`router.yaml`: the router's configuration model.
+
+Sections are named as Apollo Router names them where the concept is the same
+(`supergraph`, `traffic_shaping`, `authentication`, ...), so an operator who knows one
+knows the other. Every section has defaults: an empty file (or none) is a valid
+development configuration. Unknown keys are errors, so a typo never silently does
+nothing. String values may reference the environment as `${env.NAME}` or
+`${env.NAME:-default}`; this module is the only one in the router that reads
+`os.environ`.
+
+Edge features (issue 6) add their section here as one more field of `RouterConfig`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+__all__ = [
+    "AuthenticationConfig",
+    "ConfigError",
+    "JwtConfig",
+    "RouterConfig",
+    "SubgraphShapingConfig",
+    "SupergraphConfig",
+    "TrafficShapingConfig",
+    "expand_env",
+    "load_config",
+]
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or invalid; the message names it."""
+
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, None: 1.0}
+
+
+def _parse_duration(value: Any) -> Any:
+    """Accept Apollo-style durations (`30s`, `500ms`, `1m`) or a number of seconds."""
+    if isinstance(value, str):
+        match = _DURATION.match(value)
+        if match is None:
+            raise ValueError(f"invalid duration {value!r} (expected e.g. '500ms', '30s', '1m')")
+        return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    return value
+
+
+Seconds = Annotated[float, BeforeValidator(_parse_duration), Field(gt=0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SupergraphConfig(_Section):
+    """Where the router listens and where GraphQL is served."""
+
+    listen: str = Field(default="127.0.0.1:4000", description="host:port to bind")
+    path: str = Field(default="/graphql", pattern=r"^/")
+    introspection: bool = Field(
+        default=True, description="answer __schema/__type queries from the API schema"
+    )
+    query_plan_cache_size: int = Field(default=512, ge=1)
+    document_cache_size: int = Field(default=1024, ge=1)
+
+    @property
+    def host(self) -> str:
+        return self.listen.rsplit(":", 1)[0]
+
+    @property
+    def port(self) -> int:
+        return int(self.listen.rsplit(":", 1)[1])
+
+
+class SubgraphShapingConfig(_Section):
+    """Per-subgraph (or `all`) traffic rules; unset fields fall back to `all`."""
+
+    deduplicate_query: bool | None = Field(
+        default=None,
+        description="share one in-flight request between identical subgraph requests "
+        "(same subgraph, body and forwarded identity)",
+    )
+    timeout: Seconds | None = None
+
+
+class RouterShapingConfig(_Section):
+    """Rules for inbound client requests."""
+
+    deduplicate_query: bool = Field(
+        default=False,
+        description="answer identical in-flight operations (same document, operation, "
+        "variables and identity) with one execution",
+    )
+
+
+class TrafficShapingConfig(_Section):
+    router: RouterShapingConfig = RouterShapingConfig()
+    all: SubgraphShapingConfig = SubgraphShapingConfig(deduplicate_query=True, timeout=30.0)
+    subgraphs: dict[str, SubgraphShapingConfig] = Field(default_factory=dict)
+    max_connections_per_subgraph: int = Field(default=100, ge=1)
+
+    def for_subgraph(self, name: str) -> tuple[bool, float]:
+        """The effective (deduplicate_query, timeout seconds) of one subgraph."""
+        own = self.subgraphs.get(name, SubgraphShapingConfig())
+        dedup = own.deduplicate_query
+        if dedup is None:
+            dedup = self.all.deduplicate_query if self.all.deduplicate_query is not None else True
+        timeout = own.timeout or self.all.timeout or 30.0
+        return dedup, timeout
+
+
+class JwtConfig(_Section):
+    """Verification of the caller's access token (HS256; JWKS arrives with issue 6)."""
+
+    header_name: str = "authorization"
+    header_value_prefix: str = "Bearer"
+    hs256_secret: str = Field(
+        default="dev-jwt-secret-change-me", description="shared secret of HS256 tokens"
+    )
+    issuer: str | None = "go2asia-users"
+    audience: str | None = "go2asia"
+    leeway_seconds: float = Field(default=0.0, ge=0)
+
+
+class IdentityForwardingConfig(_Section):
+    """The signed identity header the subgraphs verify (see shared/identity.py)."""
+
+    header_name: str = "x-g2a-identity"
+    secret: str = Field(default="dev-internal-identity-secret-change-me")
+    ttl_seconds: int = Field(default=60, ge=1)
+
+
+class AuthenticationConfig(_Section):
+    jwt: JwtConfig = JwtConfig()
+    identity: IdentityForwardingConfig = IdentityForwardingConfig()
+
+
+class HealthCheckConfig(_Section):
+    path: str = Field(default="/health", pattern=r"^/")
+    readiness_path: str = Field(default="/ready", pattern=r"^/")
+
+
+class HomepageConfig(_Section):
+    """GraphiQL, served at the GraphQL path to browsers."""
+
+    enabled: bool = True
+
+
+class RouterConfig(_Section):
+    supergraph: SupergraphConfig = SupergraphConfig()
+    traffic_shaping: TrafficShapingConfig = TrafficShapingConfig()
+    authentication: AuthenticationConfig = AuthenticationConfig()
+    health_check: HealthCheckConfig = HealthCheckConfig()
+    sandbox: HomepageConfig = HomepageConfig()
+
+
+_ENV_REF = re.compile(r"\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+def expand_env(value: Any, *, environ: dict[str, str] | None = None, where: str = "") -> Any:
+    """Replace `${env.NAME}` / `${env.NAME:-default}` in every string of a YAML tree."""
+    env = dict(os.environ) if environ is None else environ
+    if isinstance(value, str):
+
+        def substitute(match: re.Match[str]) -> str:
+            name, default = match.group(1), match.group(2)
+            if name in env:
+                return env[name]
+            if default is not None:
+                return default
+            raise ConfigError(f"{where or '<root>'}: environment variable {name} is not set")
+
+        return _ENV_REF.sub(substitute, value)
+    if isinstance(value, dict):
+        return {
+            key: expand_env(item, environ=env, where=f"{where}.{key}" if where else str(key))
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [
+            expand_env(item, environ=env, where=f"{where}[{index}]")
+            for index, item in enumerate(value)
+        ]
+    return value
+
+
+def load_config(path: Path | None, *, environ: dict[str, str] | None = None) -> RouterConfig:
+    """Read and validate `router.yaml`; `None` gives the defaults.
+
+    Raises `ConfigError` whose message starts with the file's path.
+    """
+    if path is None:
+        return RouterConfig()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc}") from exc
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the configuration must be a mapping")
+    try:
+        return RouterConfig.model_validate(expand_env(raw, environ=environ))
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+    except ValidationError as exc:
+        details = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ConfigError(f"{path}: invalid configuration: {details}") from exc

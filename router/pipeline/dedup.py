@@ -1,0 +1,65 @@
+"""Stage: inbound de-duplication of identical in-flight queries (off by default).
+
+Queries with the same document, operation name, coerced variables, caller identity
+(and expose-plan mode) that arrive while one of them is executing share its execution.
+Mutations are never shared; neither are requests of different identities. The shared
+execution runs as its own task so that a client going away does not cancel it for the
+others; each caller gets its own copy of the response envelope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Hashable
+
+import orjson
+from graphql import OperationType
+
+from router.pipeline.chain import Handler
+from router.pipeline.context import GraphQLResponse, RequestContext
+from router.pipeline.plan import expose_plan_mode
+
+__all__ = ["DeduplicateInbound"]
+
+
+def _consume_exception(task: asyncio.Task[GraphQLResponse]) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+class DeduplicateInbound:
+    def __init__(self) -> None:
+        self._inflight: dict[Hashable, asyncio.Task[GraphQLResponse]] = {}
+        self.executions = 0
+
+    def _key(self, ctx: RequestContext) -> Hashable:
+        assert ctx.request is not None
+        forwarded = tuple(sorted(ctx.subgraph_headers))
+        return (
+            ctx.state.generation,
+            ctx.query,
+            ctx.request.operation_name,
+            orjson.dumps(ctx.variables, option=orjson.OPT_SORT_KEYS),
+            ctx.identity_key,
+            forwarded,
+            expose_plan_mode(ctx),
+        )
+
+    async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
+        assert ctx.operation is not None
+        if ctx.operation.operation is not OperationType.QUERY:
+            return await call_next(ctx)
+        key = self._key(ctx)
+        task = self._inflight.get(key)
+        if task is None:
+            self.executions += 1
+            task = asyncio.create_task(call_next(ctx))
+            task.add_done_callback(_consume_exception)
+            self._inflight[key] = task
+            task.add_done_callback(lambda done: self._forget(key, done))
+        response = await asyncio.shield(task)
+        return response.copy()
+
+    def _forget(self, key: Hashable, task: asyncio.Task[GraphQLResponse]) -> None:
+        if self._inflight.get(key) is task:
+            del self._inflight[key]

@@ -1,0 +1,111 @@
+"""The merged data tree: locating entity objects, projecting representations, deep merges."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from router.planner.selection import OutField, OutFragment, OutSet
+
+__all__ = ["collect", "deep_merge", "project"]
+
+Path = list[str | int]
+
+
+def collect(root: Any, path: tuple[str, ...]) -> Iterator[tuple[dict[str, Any], Path]]:
+    """Objects at a Flatten path (``@`` = every list item, nested lists included), with the
+    concrete client path of each."""
+    stack: list[tuple[Any, int, Path]] = [(root, 0, [])]
+    ordered: list[tuple[dict[str, Any], Path]] = []
+    while stack:
+        value, depth, where = stack.pop()
+        if value is None:
+            continue
+        if isinstance(value, list):
+            stack.extend((item, depth, [*where, i]) for i, item in reversed(list(enumerate(value))))
+            continue
+        if not isinstance(value, dict):
+            continue
+        if depth == len(path):
+            ordered.append((value, where))
+            continue
+        segment = path[depth]
+        if segment == "@":
+            stack.append((value, depth + 1, where))
+            continue
+        stack.append((value.get(segment), depth + 1, [*where, segment]))
+    return iter(ordered)
+
+
+def project(value: Any, selection: OutSet, matches: Callable[[str | None, str], bool]) -> Any:
+    """The part of ``value`` a representation selection names (nested objects and lists kept)."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [project(item, selection, matches) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result: dict[str, Any] = {}
+    _project_into(value, selection, matches, result)
+    return result
+
+
+def _project_into(
+    value: dict[str, Any],
+    selection: OutSet,
+    matches: Callable[[str | None, str], bool],
+    result: dict[str, Any],
+) -> None:
+    for entry in selection:
+        if isinstance(entry, OutFragment):
+            if matches(value.get("__typename"), entry.type_condition):
+                _project_into(value, entry.children, matches, result)
+            continue
+        _project_field(value, entry, matches, result)
+
+
+def _project_field(
+    value: dict[str, Any],
+    entry: OutField,
+    matches: Callable[[str | None, str], bool],
+    result: dict[str, Any],
+) -> None:
+    if entry.key not in value:
+        return
+    found = value[entry.key]
+    if entry.children is None:
+        result[entry.name] = found
+    else:
+        projected = project(found, entry.children, matches)
+        existing = result.get(entry.name)
+        if isinstance(existing, dict) and isinstance(projected, dict):
+            existing.update(projected)
+        else:
+            result[entry.name] = projected
+
+
+def deep_merge(target: dict[str, Any], source: dict[str, Any], abstract: frozenset[str]) -> None:
+    """Merge a subgraph object into the tree. An interface name (from an ``@interfaceObject``)
+    never replaces a concrete ``__typename``."""
+    for key, value in source.items():
+        existing = target.get(key)
+        if key == "__typename":
+            if existing is None or value not in abstract:
+                target[key] = value
+        elif isinstance(existing, dict) and isinstance(value, dict):
+            deep_merge(existing, value, abstract)
+        elif isinstance(existing, list) and isinstance(value, list) and len(existing) == len(value):
+            _merge_lists(existing, value, abstract)
+        else:
+            target[key] = value
+
+
+def _merge_lists(target: list[Any], source: list[Any], abstract: frozenset[str]) -> None:
+    for i, item in enumerate(source):
+        current = target[i]
+        if isinstance(current, dict) and isinstance(item, dict):
+            deep_merge(current, item, abstract)
+        elif isinstance(current, list) and isinstance(item, list) and len(current) == len(item):
+            _merge_lists(current, item, abstract)
+        else:
+            target[i] = item

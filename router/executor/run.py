@@ -1,0 +1,207 @@
+"""Walk a plan: Sequence in order, Parallel via ``asyncio.gather``, Condition on variables,
+Fetch at the root, Flatten(Fetch) as a batched, de-duplicated ``_entities`` call."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from router.executor.errors import SubgraphFetcher, SubgraphFetchError
+from router.executor.merge import Path, collect, deep_merge, project
+from router.executor.shape import shape_response
+from router.planner import QueryPlan
+from router.planner.plan import (
+    ConditionNode,
+    FetchNode,
+    FlattenNode,
+    ParallelNode,
+    PlanNode,
+    SequenceNode,
+)
+from router.planner.selection import OutFragment
+from router.supergraph import Supergraph
+
+__all__ = ["execute"]
+
+
+class _Run:
+    def __init__(
+        self, supergraph: Supergraph, variables: Mapping[str, Any], fetcher: SubgraphFetcher
+    ) -> None:
+        self.supergraph = supergraph
+        self.variables = variables
+        self.fetcher = fetcher
+        self.data: dict[str, Any] = {}
+        self.errors: list[dict[str, Any]] = []
+        self.abstract = frozenset(
+            name for name, meta in supergraph.types.items() if meta.kind in {"interface", "union"}
+        )
+
+    async def node(self, node: PlanNode) -> None:
+        if isinstance(node, SequenceNode):
+            for child in node.nodes:
+                await self.node(child)
+        elif isinstance(node, ParallelNode):
+            await asyncio.gather(*(self.node(child) for child in node.nodes))
+        elif isinstance(node, ConditionNode):
+            clause = node.if_clause if self.variables.get(node.condition) else node.else_clause
+            if clause is not None:
+                await self.node(clause)
+        elif isinstance(node, FlattenNode):
+            await self.entities(node)
+        else:
+            await self.root(node)
+
+    def _request(self, fetch: FetchNode, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+        variables = {n: self.variables[n] for n in fetch.variable_usages if n in self.variables}
+        if extra:
+            variables.update(extra)
+        return {"query": fetch.operation, "variables": variables, "operationName": None}
+
+    async def _call(self, fetch: FetchNode, request: dict[str, Any]) -> dict[str, Any] | None:
+        try:
+            response = await self.fetcher(fetch.service_name, request)
+        except SubgraphFetchError as exc:
+            self._fail(fetch, str(exc), None)
+            return None
+        if not isinstance(response, dict) or not (
+            isinstance(response.get("data"), dict | None)
+            and "data" in response
+            or isinstance(response.get("errors"), list)
+        ):
+            self._fail(fetch, "invalid GraphQL response", None)
+            return None
+        return response
+
+    def _fail(self, fetch: FetchNode, message: str, path: Path | None) -> None:
+        error: dict[str, Any] = {
+            "message": f"request to subgraph '{fetch.service_name}' failed: {message}",
+            "extensions": {"code": "SUBGRAPH_ERROR", "serviceName": fetch.service_name},
+        }
+        if path is not None:
+            error["path"] = path
+        self.errors.append(error)
+
+    def _subgraph_error(self, fetch: FetchNode, error: Any, path: Path | None) -> dict[str, Any]:
+        if not isinstance(error, dict):
+            error = {"message": str(error)}
+        result: dict[str, Any] = {"message": str(error.get("message", "subgraph error"))}
+        if path is not None:
+            result["path"] = path
+        extensions = dict(error.get("extensions") or {})
+        extensions.setdefault("code", "SUBGRAPH_ERROR")
+        extensions["serviceName"] = fetch.service_name
+        result["extensions"] = extensions
+        return result
+
+    async def root(self, fetch: FetchNode) -> None:
+        response = await self._call(fetch, self._request(fetch))
+        if response is None:
+            return
+        for error in response.get("errors") or ():
+            path = error.get("path") if isinstance(error, dict) else None
+            self.errors.append(
+                self._subgraph_error(fetch, error, list(path) if isinstance(path, list) else None)
+            )
+        data = response.get("data")
+        if isinstance(data, dict):
+            deep_merge(self.data, data, self.abstract)
+
+    def _matches(self, typename: str | None, condition: str) -> bool:
+        if typename is None:
+            return False
+        return typename == condition or typename in self.supergraph.possible_types(condition)
+
+    async def entities(self, node: FlattenNode) -> None:
+        fetch = node.node
+        assert fetch.requires is not None
+        representations: list[Any] = []
+        positions: list[list[tuple[dict[str, Any], Path]]] = []
+        seen: dict[bytes, int] = {}
+        for obj, where in collect(self.data, node.path):
+            representation = self._represent(fetch, obj)
+            if representation is None:
+                continue
+            ident = orjson.dumps(representation, option=orjson.OPT_SORT_KEYS)
+            index = seen.get(ident)
+            if index is None:
+                seen[ident] = len(representations)
+                representations.append(representation)
+                positions.append([(obj, where)])
+            else:
+                positions[index].append((obj, where))
+        if not representations:
+            return
+        request = self._request(fetch, {"representations": representations})
+        response = await self._call(fetch, request)
+        if response is None:
+            return
+        data = response.get("data")
+        entities = data.get("_entities") if isinstance(data, dict) else None
+        for error in response.get("errors") or ():
+            self._entity_error(fetch, error, positions)
+        if not isinstance(entities, list):
+            if not response.get("errors"):
+                self._fail(fetch, "no _entities in response", positions[0][0][1])
+            return
+        for index, entity in enumerate(entities[: len(positions)]):
+            if isinstance(entity, dict):
+                for obj, _ in positions[index]:
+                    deep_merge(obj, entity, self.abstract)
+
+    def _represent(self, fetch: FetchNode, obj: dict[str, Any]) -> dict[str, Any] | None:
+        assert fetch.requires is not None
+        typename = obj.get("__typename")
+        for entry in fetch.requires:
+            if not isinstance(entry, OutFragment) or not self._matches(
+                typename, entry.type_condition
+            ):
+                continue
+            representation = project(obj, entry.children, self._matches)
+            for key in fetch.key_fields.get(entry.type_condition, ()):
+                if representation.get(key) is None:
+                    return None
+            rewrite = fetch.input_rewrites.get(entry.type_condition)
+            if rewrite is not None:
+                representation["__typename"] = rewrite
+            return dict(representation)
+        return None
+
+    def _entity_error(
+        self, fetch: FetchNode, error: Any, positions: list[list[tuple[dict[str, Any], Path]]]
+    ) -> None:
+        path = error.get("path") if isinstance(error, dict) else None
+        if (
+            isinstance(path, list)
+            and len(path) >= 2
+            and path[0] == "_entities"
+            and isinstance(path[1], int)
+            and 0 <= path[1] < len(positions)
+        ):
+            for _, where in positions[path[1]]:
+                self.errors.append(self._subgraph_error(fetch, error, [*where, *path[2:]]))
+            return
+        self.errors.append(self._subgraph_error(fetch, error, None))
+
+
+async def execute(
+    plan: QueryPlan, *, variables: Mapping[str, Any], fetcher: SubgraphFetcher
+) -> dict[str, Any]:
+    """Run ``plan`` and return the client response ``{"data": ..., "errors": [...]}``."""
+    run = _Run(plan.supergraph, variables, fetcher)
+    if plan.node is not None:
+        await run.node(plan.node)
+    data = shape_response(
+        operation=plan.operation,
+        data=run.data,
+        supergraph=plan.supergraph,
+        variables=variables,
+        errors=run.errors,
+    )
+    result: dict[str, Any] = {"data": data}
+    if run.errors:
+        result["errors"] = run.errors
+    return result

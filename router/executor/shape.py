@@ -1,0 +1,146 @@
+"""Response shaping: the client's operation walked over the merged data tree.
+
+Only requested keys are emitted, in request order; planner-added keys disappear. A null (or
+missing) value in a non-null position bubbles up to the nearest nullable ancestor, possibly
+``data: null``. Enum values the API schema does not expose become null with an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLOutputType,
+    is_abstract_type,
+)
+
+from router.planner.operation import TYPENAME, Item, NField, NormalizedOperation
+from router.supergraph import Supergraph
+
+__all__ = ["shape_response"]
+
+_BUBBLE = object()  # a null in a non-null position, on its way up
+
+
+class _Shaper:
+    def __init__(
+        self, supergraph: Supergraph, variables: Mapping[str, Any], errors: list[dict[str, Any]]
+    ) -> None:
+        self.supergraph = supergraph
+        self.variables = variables
+        self.errors = errors
+        self.api_enums = supergraph.api_enum_values
+
+    def passes(self, conditions: tuple[tuple[str, bool], ...]) -> bool:
+        return all(bool(self.variables.get(name)) == expected for name, expected in conditions)
+
+    def applies(self, condition: str | None, runtime: str | None) -> bool:
+        if condition is None or condition == runtime:
+            return True
+        return runtime is not None and runtime in self.supergraph.possible_types(condition)
+
+    def object(
+        self, items: list[Item], data: dict[str, Any], runtime: str | None, path: list[str | int]
+    ) -> Any:
+        out: dict[str, Any] = {}
+        if self._fill(items, data, runtime, path, out) is _BUBBLE:
+            return _BUBBLE
+        return out
+
+    def _fill(
+        self,
+        items: list[Item],
+        data: dict[str, Any],
+        runtime: str | None,
+        path: list[str | int],
+        out: dict[str, Any],
+    ) -> Any:
+        for item in items:
+            if not self.passes(item.conditions):
+                continue
+            if not isinstance(item, NField):
+                if self.applies(item.type_condition, runtime) and (
+                    self._fill(item.selections, data, runtime, path, out) is _BUBBLE
+                ):
+                    return _BUBBLE
+                continue
+            if item.name == TYPENAME:
+                out[item.key] = runtime
+                continue
+            assert item.type is not None
+            value = self.complete(item, item.type, data.get(item.key), [*path, item.key])
+            if value is _BUBBLE:
+                return _BUBBLE
+            existing = out.get(item.key)
+            if isinstance(existing, dict) and isinstance(value, dict):
+                _merge_shaped(existing, value)
+            else:
+                out[item.key] = value
+        return None
+
+    def complete(
+        self, item: NField, type_: GraphQLOutputType, value: Any, path: list[str | int]
+    ) -> Any:
+        if isinstance(type_, GraphQLNonNull):
+            result = self.complete(item, type_.of_type, value, path)
+            return _BUBBLE if result is None or result is _BUBBLE else result
+        if value is None:
+            return None
+        if isinstance(type_, GraphQLList):
+            if not isinstance(value, list):
+                return None
+            items = []
+            for i, element in enumerate(value):
+                completed = self.complete(item, type_.of_type, element, [*path, i])
+                if completed is _BUBBLE:
+                    return None
+                items.append(completed)
+            return items
+        if item.selections is None:
+            if isinstance(type_, GraphQLEnumType):
+                allowed = self.api_enums.get(type_.name)
+                if allowed is not None and value not in allowed:
+                    self.errors.append(
+                        {
+                            "message": f"Enum value {value!r} is not valid for type {type_.name}",
+                            "path": path,
+                            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+                        }
+                    )
+                    return None
+            return value
+        if not isinstance(value, dict):
+            return None
+        runtime = value.get(TYPENAME) if is_abstract_type(type_) else type_.name  # type: ignore[attr-defined]
+        shaped = self.object(item.selections, value, runtime, path)
+        return None if shaped is _BUBBLE else shaped
+
+
+def _merge_shaped(target: dict[str, Any], source: dict[str, Any]) -> None:
+    for key, value in source.items():
+        existing = target.get(key)
+        if isinstance(existing, dict) and isinstance(value, dict):
+            _merge_shaped(existing, value)
+        elif isinstance(existing, list) and isinstance(value, list):
+            for a, b in zip(existing, value, strict=False):
+                if isinstance(a, dict) and isinstance(b, dict):
+                    _merge_shaped(a, b)
+        else:
+            target[key] = value
+
+
+def shape_response(
+    *,
+    operation: NormalizedOperation,
+    data: dict[str, Any] | None,
+    supergraph: Supergraph,
+    variables: Mapping[str, Any],
+    errors: list[dict[str, Any]],
+) -> dict[str, Any] | None:
+    shaper = _Shaper(supergraph, variables, errors)
+    shaped = shaper.object(operation.selections, data or {}, operation.root_type, [])
+    return None if shaped is _BUBBLE else shaped

@@ -1,0 +1,553 @@
+"""The walker: turns a normalised operation into fetch groups (one subgraph request each).
+
+It walks the operation top-down, staying in the current subgraph while fields are local there
+(cost 1), and hopping through ``_entities`` (cost ~1000, plus the hop's key and ``@requires``
+fields planned at the same path, which may hop again) only for fields that are not. Hops for
+sibling fields are grouped so the subgraph covering most of them wins; ties stay on keys the
+current subgraph already has, then on subgraph order. Groups of one parent that hop into the same
+subgraph at the same path and under the same conditions are merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from router.planner.graph import (
+    Hop,
+    Provided,
+    SupergraphIndex,
+    is_abstract_output,
+    list_depth,
+    merge_provided,
+)
+from router.planner.operation import (
+    TYPENAME,
+    Condition,
+    Item,
+    NField,
+    NFragment,
+    NormalizedOperation,
+    PlanningError,
+)
+from router.planner.selection import OutSet
+
+__all__ = ["FetchGroup", "Walker"]
+
+_MAX_HOP_DEPTH = 16
+
+Entry = tuple[Item, tuple[Condition, ...]]
+
+
+@dataclass(eq=False, slots=True)
+class FetchGroup:
+    id: int
+    subgraph: str
+    path: tuple[str, ...]
+    conditions: tuple[Condition, ...]
+    entity: bool
+    output: OutSet = field(default_factory=OutSet)
+    inputs: OutSet = field(default_factory=OutSet)
+    rewrites: dict[str, str] = field(default_factory=dict)
+    key_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    deps: set[int] = field(default_factory=set)
+    children: list[int] = field(default_factory=list)
+
+
+class Walker:
+    def __init__(
+        self, index: SupergraphIndex, operation: NormalizedOperation, labels: frozenset[str]
+    ) -> None:
+        self.index = index
+        self.sg = index.supergraph
+        self.operation = operation
+        self.labels = labels
+        self.groups: list[FetchGroup] = []
+        self.roots: list[FetchGroup] = []
+        self._depth = 0
+
+    # ------------------------------------------------------------------------------ root
+    def walk(self) -> list[FetchGroup]:
+        op = self.operation
+        by_graph: dict[str, FetchGroup] = {}
+        for item, conds in self._flatten(op.root_type, op.selections, ()):
+            if not isinstance(item, NField) or item.name == TYPENAME:
+                continue
+            graph = self._root_graph(op.root_type, item)
+            if op.kind == "mutation":
+                last = self.roots[-1] if self.roots else None
+                group = last if last is not None and last.subgraph == graph else None
+            else:
+                group = by_graph.get(graph)
+            if group is None:
+                group = self._new_group(graph, (), (), entity=False)
+                self.roots.append(group)
+                by_graph[graph] = group
+            self._plan_local_field(group, op.root_type, group.output, (), item, conds, None, ())
+        for group in self.groups:
+            group.output.prune()
+        return self.roots
+
+    def _root_graph(self, root_type: str, item: NField) -> str:
+        candidates = [
+            g
+            for g in self.sg.subgraphs
+            if self.index.resolvable(g, root_type, item.name, None, self.labels)
+        ]
+        if not candidates:
+            raise PlanningError(f"no subgraph resolves {root_type}.{item.name}")
+        if len(candidates) == 1:
+            return candidates[0]
+
+        def score(graph: str) -> tuple[int, int]:
+            child = self.index.field_type_in(root_type, item, graph)
+            local = self._local_score(graph, child, item.selections or [], None, 0)
+            return (local, -self.index.order[graph])
+
+        return max(candidates, key=score)
+
+    def _local_score(
+        self, graph: str, type_name: str, items: list[Item], provided: Provided | None, depth: int
+    ) -> int:
+        """How much of a selection ``graph`` can serve without hopping (root-field choice)."""
+        if depth > 8:
+            return 0
+        score = 0
+        for item in items:
+            if isinstance(item, NFragment):
+                cond = item.type_condition or type_name
+                if self.sg.type_in(cond, graph) is None:
+                    score -= 1
+                    continue
+                score += self._local_score(graph, cond, item.selections, provided, depth + 1)
+                continue
+            if item.name == TYPENAME:
+                continue
+            if not self.index.resolvable(graph, type_name, item.name, provided, self.labels):
+                score -= 1
+                continue
+            score += 1
+            if item.selections:
+                child = self.index.field_type_in(type_name, item, graph)
+                score += self._local_score(
+                    graph,
+                    child,
+                    item.selections,
+                    self._child_provided(graph, type_name, item, provided),
+                    depth + 1,
+                )
+        return score
+
+    # ------------------------------------------------------------------------------ groups
+    def _new_group(
+        self,
+        graph: str,
+        path: tuple[str, ...],
+        conditions: tuple[Condition, ...],
+        *,
+        entity: bool,
+    ) -> FetchGroup:
+        group = FetchGroup(len(self.groups), graph, path, conditions, entity)
+        self.groups.append(group)
+        return group
+
+    def _child_group(
+        self,
+        parent: FetchGroup,
+        graph: str,
+        path: tuple[str, ...],
+        conditions: tuple[Condition, ...],
+        deps: set[int],
+    ) -> FetchGroup:
+        for child_id in parent.children:
+            child = self.groups[child_id]
+            if (
+                child.subgraph == graph
+                and child.path == path
+                and child.conditions == conditions
+                and not self._reaches(child.id, deps)
+            ):
+                child.deps |= deps
+                return child
+        child = self._new_group(graph, path, conditions, entity=True)
+        child.deps = {parent.id, *deps}
+        parent.children.append(child.id)
+        return child
+
+    def _reaches(self, ancestor: int, deps: set[int]) -> bool:
+        """Does any group in ``deps`` (transitively) depend on ``ancestor``?"""
+        stack = list(deps)
+        seen: set[int] = set()
+        while stack:
+            current = stack.pop()
+            if current == ancestor:
+                return True
+            if current in seen:
+                continue
+            seen.add(current)
+            stack.extend(self.groups[current].deps)
+        return False
+
+    # ------------------------------------------------------------------------------ walking
+    def _flatten(
+        self, type_name: str, items: list[Item], conds: tuple[Condition, ...]
+    ) -> list[Entry]:
+        """Inline the fragments that apply to ``type_name``; others are kept for abstract types."""
+        result: list[Entry] = []
+        for item in items:
+            if isinstance(item, NField):
+                result.append((item, conds + item.conditions))
+            elif self._applies(item.type_condition, type_name):
+                result.extend(self._flatten(type_name, item.selections, conds + item.conditions))
+            elif self.index.is_abstract(type_name):
+                result.append((item, conds))
+        return result
+
+    def _applies(self, condition: str | None, type_name: str) -> bool:
+        if condition is None or condition == type_name:
+            return True
+        if self.index.is_abstract(type_name) and not self.index.is_abstract(condition):
+            return False
+        mine = self.sg.possible_types(type_name)
+        return bool(mine) and mine <= self.sg.possible_types(condition)
+
+    def plan_items(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        target: OutSet,
+        path: tuple[str, ...],
+        items: list[Item],
+        provided: Provided | None,
+        conds: tuple[Condition, ...],
+    ) -> set[int]:
+        if not self.index.is_abstract(type_name):
+            entries = self._flatten(type_name, items, ())
+            return self._plan_object(group, type_name, target, path, entries, provided, conds)
+        in_graph = self.sg.type_in(type_name, group.subgraph)
+        if in_graph is not None and in_graph.is_interface_object:
+            return self._plan_interface_object(
+                group, type_name, target, path, items, provided, conds
+            )
+        return self._plan_abstract(group, type_name, target, path, items, provided, conds)
+
+    def _plan_object(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        target: OutSet,
+        path: tuple[str, ...],
+        entries: list[Entry],
+        provided: Provided | None,
+        conds: tuple[Condition, ...],
+    ) -> set[int]:
+        produced = {group.id}
+        remote: list[Entry] = []
+        for item, item_conds in entries:
+            assert isinstance(item, NField)
+            if item.name == TYPENAME:
+                continue
+            if self.index.resolvable(group.subgraph, type_name, item.name, provided, self.labels):
+                produced |= self._plan_local_field(
+                    group, type_name, target, path, item, item_conds, provided, conds
+                )
+            else:
+                remote.append((item, item_conds))
+        if remote:
+            produced |= self._plan_remote(group, type_name, target, path, remote, provided, conds)
+        return produced
+
+    def _child_provided(
+        self, graph: str, type_name: str, item: NField, provided: Provided | None
+    ) -> Provided | None:
+        below = provided.get(item.name) if provided else None
+        info = self.index.field_info(type_name, item.name, graph)
+        if info is not None and info.provides:
+            below = merge_provided(below, self.index.provided(item.type_name, info.provides))
+        return below
+
+    def _plan_local_field(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        target: OutSet,
+        path: tuple[str, ...],
+        item: NField,
+        item_conds: tuple[Condition, ...],
+        provided: Provided | None,
+        conds: tuple[Condition, ...],
+    ) -> set[int]:
+        out = target.add_field(
+            key=item.key,
+            name=item.name,
+            alias=item.alias,
+            arguments=item.arguments,
+            conditions=item_conds,
+            composite=item.selections is not None,
+        )
+        if item.selections is None or out.children is None:
+            return set()
+        if is_abstract_output(item):
+            out.children.add_typename()
+        child_type = self.index.field_type_in(type_name, item, group.subgraph)
+        child_path = (*path, item.key, *("@",) * list_depth(item.type))
+        return self.plan_items(
+            group,
+            child_type,
+            out.children,
+            child_path,
+            item.selections,
+            self._child_provided(group.subgraph, type_name, item, provided),
+            conds + item_conds,
+        )
+
+    def _plan_abstract(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        target: OutSet,
+        path: tuple[str, ...],
+        items: list[Item],
+        provided: Provided | None,
+        conds: tuple[Condition, ...],
+    ) -> set[int]:
+        target.add_typename()
+        graph = group.subgraph
+        produced = {group.id}
+        if self._simple_abstract(graph, type_name, items, provided):
+            for item, item_conds in self._flatten(type_name, items, ()):
+                if isinstance(item, NField) and item.name != TYPENAME:
+                    produced |= self._plan_local_field(
+                        group, type_name, target, path, item, item_conds, provided, conds
+                    )
+            return produced
+        for concrete in sorted(self.sg.possible_types(type_name, graph)):
+            entries = self._flatten(concrete, items, ())
+            if not any(isinstance(i, NField) and i.name != TYPENAME for i, _ in entries):
+                continue
+            fragment = target.add_fragment(concrete)
+            produced |= self._plan_object(
+                group,
+                concrete,
+                fragment.children,
+                path,
+                entries,
+                _provided_for(provided, concrete),
+                conds,
+            )
+        return produced
+
+    def _simple_abstract(
+        self, graph: str, type_name: str, items: list[Item], provided: Provided | None
+    ) -> bool:
+        """Can ``graph`` serve these items on the interface itself, for all its implementations?"""
+        possible = self.sg.possible_types(type_name, graph)
+        for item in items:
+            if isinstance(item, NFragment):
+                if item.type_condition not in (None, type_name):
+                    return False
+                if not self._simple_abstract(graph, type_name, item.selections, provided):
+                    return False
+                continue
+            if item.name == TYPENAME:
+                continue
+            if not self.index.resolvable(graph, type_name, item.name, provided, self.labels):
+                return False
+            for concrete in possible:
+                if not self.index.resolvable(
+                    graph, concrete, item.name, _provided_for(provided, concrete), self.labels
+                ):
+                    return False
+            if item.selections and not self._fully_local(
+                graph,
+                self.index.field_type_in(type_name, item, graph),
+                item.selections,
+                self._child_provided(graph, type_name, item, provided),
+            ):
+                return False
+        return True
+
+    def _fully_local(
+        self, graph: str, type_name: str, items: list[Item], provided: Provided | None
+    ) -> bool:
+        if self.index.is_abstract(type_name):
+            in_graph = self.sg.type_in(type_name, graph)
+            if in_graph is not None and in_graph.is_interface_object:
+                return False
+            return self._simple_abstract(graph, type_name, items, provided)
+        for item, _ in self._flatten(type_name, items, ()):
+            assert isinstance(item, NField)
+            if item.name == TYPENAME:
+                continue
+            if not self.index.resolvable(graph, type_name, item.name, provided, self.labels):
+                return False
+            if item.selections and not self._fully_local(
+                graph,
+                self.index.field_type_in(type_name, item, graph),
+                item.selections,
+                self._child_provided(graph, type_name, item, provided),
+            ):
+                return False
+        return True
+
+    def _plan_interface_object(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        target: OutSet,
+        path: tuple[str, ...],
+        items: list[Item],
+        provided: Provided | None,
+        conds: tuple[Condition, ...],
+    ) -> set[int]:
+        """``type_name`` is an interface modelled as an object here: concrete type names and
+        type conditions come from the interface's owner."""
+        produced = {group.id}
+        owner_entries: list[Entry] = []
+        remote: list[Entry] = []
+        for item, item_conds in self._flatten(type_name, items, ()):
+            if isinstance(item, NFragment) or item.name == TYPENAME:
+                owner_entries.append((item, item_conds))
+            elif self.index.resolvable(group.subgraph, type_name, item.name, provided, self.labels):
+                produced |= self._plan_local_field(
+                    group, type_name, target, path, item, item_conds, provided, conds
+                )
+            else:
+                remote.append((item, item_conds))
+        if remote:
+            produced |= self._plan_remote(group, type_name, target, path, remote, provided, conds)
+        if owner_entries:
+            owners = self.index.owners(type_name)
+            if not owners:
+                raise PlanningError(f"no subgraph can resolve the concrete type of {type_name}")
+            key = self.sg.types[type_name].graphs[owners[0]].resolvable_keys[0]
+            hop = Hop(owners[0], type_name, key, rewrite=False)
+            by_conds: dict[tuple[Condition, ...], list[Entry]] = {}
+            for entry in owner_entries:
+                by_conds.setdefault(entry[1], []).append(entry)
+            for item_conds, entries in by_conds.items():
+                produced |= self._jump(
+                    group, type_name, target, path, hop, entries, item_conds, provided, conds
+                )
+        return produced
+
+    def _plan_remote(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        target: OutSet,
+        path: tuple[str, ...],
+        remote: list[Entry],
+        provided: Provided | None,
+        conds: tuple[Condition, ...],
+    ) -> set[int]:
+        produced: set[int] = set()
+        pending = list(remote)
+        hops = self.index.hops(type_name, group.subgraph)
+        while pending:
+            options: dict[tuple[Hop, tuple[Condition, ...]], list[Entry]] = {}
+            for entry in pending:
+                item = entry[0]
+                assert isinstance(item, NField)
+                for hop in hops:
+                    if self.index.resolvable(
+                        hop.subgraph, hop.entity, item.name, None, self.labels
+                    ):
+                        options.setdefault((hop, entry[1]), []).append(entry)
+            if not options:
+                names = ", ".join(
+                    f"{type_name}.{e[0].name}" for e in pending if isinstance(e[0], NField)
+                )
+                raise PlanningError(f"no subgraph can resolve {names} from {group.subgraph}")
+            best = max(
+                options,
+                key=lambda o: (
+                    len(options[o]),
+                    self.index.key_local(type_name, group.subgraph, o[0].key),
+                    -self.index.order[o[0].subgraph],
+                ),
+            )
+            chosen = options[best]
+            produced |= self._jump(
+                group, type_name, target, path, best[0], chosen, best[1], provided, conds
+            )
+            chosen_ids = {id(e) for e in chosen}
+            pending = [e for e in pending if id(e) not in chosen_ids]
+        return produced
+
+    def _jump(
+        self,
+        group: FetchGroup,
+        type_name: str,
+        target: OutSet,
+        path: tuple[str, ...],
+        hop: Hop,
+        entries: list[Entry],
+        item_conds: tuple[Condition, ...],
+        provided: Provided | None,
+        conds: tuple[Condition, ...],
+    ) -> set[int]:
+        self._depth += 1
+        if self._depth > _MAX_HOP_DEPTH:
+            raise PlanningError(f"no finite plan reaches {type_name} fields in {hop.subgraph}")
+        try:
+            group_conds = conds + tuple(c for c in item_conds if c not in conds)
+            key_items = list(self.index.field_set(type_name, hop.key))
+            deps = self.plan_items(group, type_name, target, path, key_items, provided, conds)
+            target.add_typename()
+            required: list[Item] = []
+            for item, _ in entries:
+                if isinstance(item, NField):
+                    info = self.index.field_info(hop.entity, item.name, hop.subgraph)
+                    if info is not None and info.requires:
+                        required.extend(self.index.field_set(hop.entity, info.requires))
+            if required:
+                deps |= self.plan_items(
+                    group, type_name, target, path, required, provided, group_conds
+                )
+            child = self._child_group(group, hop.subgraph, path, group_conds, deps)
+            representation = child.inputs.add_fragment(type_name).children
+            representation.add_typename()
+            _copy_items(self, type_name, key_items + required, representation)
+            child.key_fields[type_name] = tuple(
+                item.key for item in key_items if isinstance(item, NField)
+            )
+            if hop.rewrite:
+                child.rewrites[type_name] = hop.entity
+            fragment = child.output.add_fragment(hop.entity)
+            items = [replace(item, conditions=()) for item, _ in entries]
+            produced = self.plan_items(
+                child, hop.entity, fragment.children, path, items, None, group_conds
+            )
+            return deps | produced
+        finally:
+            self._depth -= 1
+
+
+def _provided_for(provided: Provided | None, concrete: str) -> Provided | None:
+    if not provided:
+        return None
+    base = {k: v for k, v in provided.items() if not k.startswith("...")}
+    return merge_provided(base, provided.get("..." + concrete))
+
+
+def _copy_items(walker: Walker, type_name: str, items: list[Item], target: OutSet) -> None:
+    """Write a key/requires field set into a representation selection."""
+    for item in items:
+        if isinstance(item, NFragment):
+            fragment = target.add_fragment(item.type_condition or type_name)
+            fragment.children.add_typename()
+            _copy_items(
+                walker, item.type_condition or type_name, item.selections, fragment.children
+            )
+            continue
+        out = target.add_field(
+            key=item.key,
+            name=item.name,
+            alias=item.alias,
+            arguments=item.arguments,
+            composite=item.selections is not None,
+        )
+        if item.selections and out.children is not None:
+            if is_abstract_output(item):
+                out.children.add_typename()
+            _copy_items(walker, item.type_name, item.selections, out.children)

@@ -1,0 +1,65 @@
+"""The composition pipeline, top to bottom.
+
+    sources → expand (parse, resolve @link) → upgrade (fed1 → fed2) → pre-merge checks
+            → merge → post-merge checks → satisfiability → print
+
+Each stage reports every error it finds; like Apollo, a stage with errors stops the pipeline, so
+the errors returned are all those of the first failing stage.
+"""
+
+from __future__ import annotations
+
+from router.composition.errors import CompositionError
+from router.composition.merge import merge_subgraphs
+from router.composition.metadata import compute_metadata
+from router.composition.parse import parse_subgraph
+from router.composition.postmerge import post_merge_checks
+from router.composition.printer import print_supergraph
+from router.composition.satisfiability import check_satisfiability
+from router.composition.sources import CompositionResult, SubgraphSource
+from router.composition.subgraph import Subgraph
+from router.composition.upgrade import upgrade_subgraphs
+from router.composition.validate import validate_subgraph
+
+
+def compose(sources: list[SubgraphSource]) -> CompositionResult:
+    """Compose subgraphs into a supergraph SDL, or return every error of the failing stage."""
+    errors: list[CompositionError] = []
+    subgraphs: list[Subgraph] = []
+    seen: set[str] = set()
+    for source in sorted(sources, key=lambda s: s.name):
+        if source.name in seen:
+            errors.append(
+                CompositionError(
+                    "INVALID_SUBGRAPH_NAME",
+                    f'A subgraph named "{source.name}" is listed twice',
+                    subgraph=source.name,
+                )
+            )
+            continue
+        seen.add(source.name)
+        parsed = parse_subgraph(source)
+        if isinstance(parsed, list):
+            errors += parsed
+        else:
+            subgraphs.append(parsed)
+    if errors:
+        return CompositionResult(errors=errors)
+    errors = upgrade_subgraphs(subgraphs)
+    if errors:
+        return CompositionResult(errors=errors)
+    for subgraph in subgraphs:
+        errors += validate_subgraph(subgraph)
+    if errors:
+        return CompositionResult(errors=errors)
+    metas = [compute_metadata(s) for s in subgraphs]
+    outcome = merge_subgraphs(subgraphs, metas)
+    if outcome.errors:
+        return CompositionResult(errors=outcome.errors)
+    errors = post_merge_checks(outcome.supergraph)
+    if errors:
+        return CompositionResult(errors=errors)
+    errors = check_satisfiability(outcome.supergraph, subgraphs, metas)
+    if errors:
+        return CompositionResult(errors=errors)
+    return CompositionResult(supergraph_sdl=print_supergraph(outcome.supergraph), hints=outcome.hints)

@@ -1,0 +1,95 @@
+"""Shared state of one merge: the subgraphs, the supergraph being built, errors and pending work."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from router.composition.errors import CompositionError
+from router.composition.metadata import Metadata
+from router.composition.model import Directed, Directive, TypeDef
+from router.composition.subgraph import Subgraph
+from router.composition.supergraph import Graph, Supergraph
+
+Position = Literal["Input", "Output", "Both"]
+# Directives the supergraph carries (besides `@composeDirective`-d ones), like Apollo's
+# composition specs; access-control ones are merged first on fields and interfaces.
+CARRIED = ("tag", "inaccessible", "authenticated", "requiresScopes", "policy", "cost", "listSize")
+ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
+
+
+@dataclass
+class PendingDirectives:
+    names: list[str]
+    sources: Sequence[Directed | None]
+    dest: Directed
+    owner: str  # the supergraph type owning dest (to skip removed elements)
+
+
+@dataclass
+class MergeState:
+    subgraphs: list[Subgraph]
+    metas: list[Metadata]
+    supergraph: Supergraph
+    errors: list[CompositionError] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    enum_usage: dict[str, Position] = field(default_factory=dict)
+    enum_examples: dict[str, dict[str, str]] = field(default_factory=dict)
+    pending: list[PendingDirectives] = field(default_factory=list)
+    composed: set[str] = field(default_factory=set)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.subgraphs]
+
+    def graph(self, index: int) -> str:
+        return self.supergraph.graphs[index].enum
+
+    def error(
+        self,
+        code: str,
+        message: str,
+        *,
+        subgraph: str | None = None,
+        type_name: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        self.errors.append(CompositionError(code, message, subgraph, type_name, field_name))
+
+    def type_sources(self, name: str) -> list[TypeDef | None]:
+        return [s.types.get(name) for s in self.subgraphs]
+
+    def is_carried(self, name: str) -> bool:
+        return name in CARRIED or name in self.composed
+
+
+def graph_enum_names(subgraphs: Sequence[Subgraph]) -> list[Graph]:
+    """`join__Graph` values: upper-cased names, made unique the way Apollo does."""
+    graphs: list[Graph] = []
+    used: set[str] = set()
+    for subgraph in subgraphs:
+        base = re.sub(r"[^A-Z0-9_]", "_", subgraph.name.upper())
+        if base[:1].isdigit():
+            base = "_" + base
+        name, counter = base, 1
+        while name in used:
+            name = f"{base}_{counter}"
+            counter += 1
+        used.add(name)
+        graphs.append(Graph(name, subgraph.name, subgraph.url))
+    return graphs
+
+
+def subgraph_list(names: Sequence[str]) -> str:
+    """Apollo's way of listing subgraphs in messages: `"a", "b" and "c"`."""
+    quoted = [f'"{n}"' for n in names]
+    prefix = "subgraph " if len(quoted) == 1 else "subgraphs "
+    if len(quoted) <= 1:
+        return prefix + "".join(quoted)
+    return prefix + ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def applied_copy(directive: Directive) -> Directive:
+    return Directive(directive.name, dict(directive.args))

@@ -1,0 +1,90 @@
+"""A subgraph as composition sees it: its types plus what its `@link`s mean."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from router.composition.model import Directive, DirectiveDef, Field, TypeDef
+
+# Federation directives, in the order Apollo's federation spec defines them (this order decides
+# the order of the feature `@link`s in the supergraph).
+FEDERATION_DIRECTIVES = (
+    "key",
+    "requires",
+    "provides",
+    "external",
+    "tag",
+    "extends",
+    "shareable",
+    "inaccessible",
+    "override",
+    "composeDirective",
+    "interfaceObject",
+    "authenticated",
+    "requiresScopes",
+    "policy",
+    "context",
+    "fromContext",
+    "cost",
+    "listSize",
+)
+FEDERATION1_DIRECTIVES = ("key", "requires", "provides", "external", "extends", "tag", "inaccessible")
+FEDERATION_SPEC = "https://specs.apollo.dev/federation"
+
+
+@dataclass
+class Link:
+    """A non-federation `@link`: its URL and how its directives are named locally."""
+
+    url: str
+    identity: str
+    name: str
+    version: str
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> name in the feature
+
+
+@dataclass
+class Subgraph:
+    name: str
+    url: str
+    types: dict[str, TypeDef] = field(default_factory=dict)
+    directive_defs: dict[str, DirectiveDef] = field(default_factory=dict)
+    roots: dict[str, str] = field(default_factory=dict)  # "query" -> "Query" (after renaming)
+    fed2: bool = True
+    version: tuple[int, int] = (2, 0)
+    links: list[Link] = field(default_factory=list)
+    composed: list[str] = field(default_factory=list)  # names given to @composeDirective
+    # Which local directive names are federation directives (canonical name in values).
+    federation_names: dict[str, str] = field(default_factory=dict)
+
+    def type(self, name: str) -> TypeDef | None:
+        return self.types.get(name)
+
+    def field(self, type_name: str, field_name: str) -> Field | None:
+        typedef = self.types.get(type_name)
+        return typedef.fields.get(field_name) if typedef else None
+
+    def keys(self, typedef: TypeDef) -> list[Directive]:
+        return typedef.applied("key")
+
+    def is_external(self, field_def: Field) -> bool:
+        return field_def.has("external")
+
+    def is_root(self, type_name: str) -> bool:
+        return type_name in self.roots.values()
+
+    def is_shareable(self, typedef: TypeDef, field_def: Field) -> bool:
+        """Shareable: marked so (on the field or type), or a key field, or a fed1 key field."""
+        if field_def.has("shareable") or typedef.has("shareable"):
+            return True
+        return field_def.name in self.key_field_names(typedef)
+
+    def key_field_names(self, typedef: TypeDef) -> set[str]:
+        from router.composition.fieldsets import parse_field_set, top_level_names
+
+        names: set[str] = set()
+        for key in typedef.applied("key"):
+            selection = parse_field_set(key.string("fields") or "")
+            if selection is not None:
+                names |= top_level_names(selection)
+        return names

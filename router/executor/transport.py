@@ -54,6 +54,8 @@ def _decode(subgraph: str, raw: bytes) -> dict[str, Any]:
         raise SubgraphFetchError(f"subgraph '{subgraph}' answered invalid JSON") from None
     if not isinstance(decoded, dict):
         raise SubgraphFetchError(f"subgraph '{subgraph}' answered JSON that is not an object")
+    if "data" not in decoded and "errors" not in decoded:
+        raise SubgraphFetchError(f"subgraph '{subgraph}' answered no GraphQL response")
     return decoded
 
 

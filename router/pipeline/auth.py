@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import jwt
+from jwt.types import Options
 
 from router.config import AuthenticationConfig
 from router.pipeline.chain import Handler
@@ -76,11 +77,12 @@ class Authenticate:
         if not header_value.lower().startswith(self._prefix):
             raise _unauthenticated(f"the authorization header must be '{self._prefix}<token>'")
         token = header_value[len(self._prefix) :].strip()
-        options: dict[str, Any] = {"require": ["exp", "sub"]}
+        required = ["exp", "sub"]
         if self._jwt.issuer is not None:
-            options["require"].append("iss")
+            required.append("iss")
         if self._jwt.audience is not None:
-            options["require"].append("aud")
+            required.append("aud")
+        options: Options = {"require": required}
         try:
             claims = jwt.decode(
                 token,

@@ -27,6 +27,10 @@ def _consume_exception(task: asyncio.Task[GraphQLResponse]) -> None:
         task.exception()
 
 
+async def _run(call_next: Handler, ctx: RequestContext) -> GraphQLResponse:
+    return await call_next(ctx)
+
+
 class DeduplicateInbound:
     def __init__(self) -> None:
         self._inflight: dict[Hashable, asyncio.Task[GraphQLResponse]] = {}
@@ -53,7 +57,7 @@ class DeduplicateInbound:
         task = self._inflight.get(key)
         if task is None:
             self.executions += 1
-            task = asyncio.create_task(call_next(ctx))
+            task = asyncio.create_task(_run(call_next, ctx))
             task.add_done_callback(_consume_exception)
             self._inflight[key] = task
             task.add_done_callback(lambda done: self._forget(key, done))

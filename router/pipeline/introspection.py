@@ -198,7 +198,7 @@ class Introspection:
         assert not inspect.isawaitable(result)
         assert isinstance(result, ExecutionResult)
         local_data = result.data or {}
-        local_errors = [error.formatted for error in result.errors or ()]
+        local_errors = [dict(error.formatted) for error in result.errors or ()]
         if remote_document is None:
             response = GraphQLResponse(data=result.data, errors=local_errors)
             if ctx.expose_plan:

@@ -34,13 +34,16 @@ class Plan:
     async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
         assert ctx.request is not None
         assert ctx.planned_document is not None
-        labels: frozenset[str] = frozenset()
+        planner = ctx.state.planner
+        labels = planner.decide_override_labels() if planner.override_labels else frozenset()
         key: PlanKey = (ctx.query, ctx.request.operation_name, labels)
         plans = ctx.state.plans
         plan = plans.get(key)
         if plan is None:
             try:
-                plan = ctx.state.planner.plan(ctx.planned_document, ctx.request.operation_name)
+                plan = planner.plan(
+                    ctx.planned_document, ctx.request.operation_name, override_labels=labels
+                )
             except PlanningError as error:
                 logger.info("planning failed: %s", error)
                 return GraphQLResponse(

@@ -78,8 +78,11 @@ def walk(
         if field_def is None:
             yield Problem("unknown_field", f'Cannot query field "{name}" on type "{parent.name}"')
             continue
-        if node.arguments:
-            yield Problem("has_args", f'field "{parent.name}.{name}" has arguments')
+        if field_def.args:
+            yield Problem(
+                "has_args",
+                f"field {parent.name}.{name} cannot be included because it has arguments",
+            )
         yield Target(parent, name, node)
         target_type = subgraph.type(base_type(field_def.type))
         is_composite = target_type is not None and target_type.is_composite

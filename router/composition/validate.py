@@ -187,6 +187,8 @@ class _Checker:
             for field_def in typedef.fields.values():
                 if not self.meta.is_external(typedef, field_def):
                     continue
+                if not self.meta.is_used(typedef, field_def):
+                    self._unused(typedef, field_def)
                 if typedef.kind == Kind.INTERFACE:
                     self.error(
                         "EXTERNAL_ON_INTERFACE",
@@ -195,16 +197,16 @@ class _Checker:
                         typedef,
                         field_def,
                     )
-                elif not self.meta.is_used(typedef, field_def):
-                    self.error(
-                        "EXTERNAL_UNUSED",
-                        f'Field "{field_def.coordinate}" is marked @external but is not used in any '
-                        "federation directive (@key, @provides, @requires) or to satisfy an "
-                        "interface; the field declaration has no use and should be removed (or the "
-                        "field should not be @external).",
-                        typedef,
-                        field_def,
-                    )
+
+    def _unused(self, typedef: TypeDef, field_def: Field) -> None:
+        self.error(
+            "EXTERNAL_UNUSED",
+            f'Field "{field_def.coordinate}" is marked @external but is not used in any federation '
+            "directive (@key, @provides, @requires) or to satisfy an interface; the field "
+            "declaration has no use and should be removed (or the field should not be @external).",
+            typedef,
+            field_def,
+        )
 
     def check_interface_keys(self) -> None:
         for interface in self.subgraph.types.values():

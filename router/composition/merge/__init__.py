@@ -65,6 +65,9 @@ def merge_subgraphs(subgraphs: list[Subgraph], metas: list[Metadata]) -> MergeOu
             _merge_type(state, typedef)
     for typedef in by_kind.get(Kind.ENUM, []):
         _merge_type(state, typedef)
+    for kind, name in list(supergraph.roots.items()):
+        if name not in supergraph.types:
+            del supergraph.roots[kind]
     if "query" not in supergraph.roots:
         state.error(
             "NO_QUERIES",

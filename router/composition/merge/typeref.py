@@ -76,7 +76,7 @@ def merge_type_reference(
         kind = "argument" if is_argument else "field"
         details = _by_value(state, sources)
         state.error(
-            "ARGUMENT_TYPE_MISMATCH" if is_argument else "FIELD_TYPE_MISMATCH",
+            "FIELD_ARGUMENT_TYPE_MISMATCH" if is_argument else "FIELD_TYPE_MISMATCH",
             f'Type of {kind} "{coordinate}" is incompatible across subgraphs: it has {details}',
             type_name=coordinate.split(".")[0],
             field_name=coordinate.split(".")[1] if "." in coordinate else None,

@@ -39,6 +39,7 @@ class SupergraphIndex:
         self.key_names = cache(self._key_names)
         self.owners = cache(self._owners)
         self.hops = cache(self._hops)
+        self.return_type = cache(self._return_type)
         self.abstract_names = frozenset(
             name for name, meta in supergraph.types.items() if meta.kind in {"interface", "union"}
         )
@@ -81,9 +82,7 @@ class SupergraphIndex:
         if info is None:
             return False
         if info.external or info.used_overridden:
-            if provided is not None and field_name in provided:
-                return True
-            return info.external and field_name in self.key_names(type_name, graph)
+            return provided is not None and field_name in provided
         if info.override_label is not None and info.override_label not in labels:
             return False
         return not self._overridden_by_label(type_name, field_name, graph, labels)
@@ -112,8 +111,6 @@ class SupergraphIndex:
         sg = self.supergraph
         hops: list[Hop] = []
         for target in sg.subgraphs:
-            if target == graph:
-                continue
             in_target = sg.type_in(type_name, target)
             if in_target is not None:
                 hops.extend(
@@ -152,7 +149,16 @@ class SupergraphIndex:
         info = self.field_info(type_name, field.name, graph)
         if info is not None and info.type:
             return info.type.strip("[]!")
-        return field.type_name
+        return self.return_type(type_name, field.name) or field.type_name
+
+    def _return_type(self, type_name: str, field_name: str) -> str | None:
+        parent = self.supergraph.schema.get_type(type_name)
+        definition = getattr(parent, "fields", {}).get(field_name)
+        return None if definition is None else get_named_type(definition.type).name
+
+    def has_requires(self, type_name: str, field_name: str, graph: str) -> bool:
+        info = self.field_info(type_name, field_name, graph)
+        return info is not None and info.requires is not None
 
     def is_abstract(self, type_name: str) -> bool:
         return type_name in self.abstract_names

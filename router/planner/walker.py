@@ -64,6 +64,8 @@ class Walker:
         self.groups: list[FetchGroup] = []
         self.roots: list[FetchGroup] = []
         self._depth = 0
+        # fields delivered by an `_entities` hop with their requirements: local in that fetch
+        self._served: dict[int, Item] = {}
 
     # ------------------------------------------------------------------------------ root
     def walk(self) -> list[FetchGroup]:
@@ -246,15 +248,65 @@ class Walker:
             assert isinstance(item, NField)
             if item.name == TYPENAME:
                 continue
-            if self.index.resolvable(group.subgraph, type_name, item.name, provided, self.labels):
-                produced |= self._plan_local_field(
-                    group, type_name, target, path, item, item_conds, provided, conds
+            if id(item) in self._served or self._local(
+                group.subgraph, type_name, item.name, provided
+            ):
+                local_part, remote_part = self._split_stuck(
+                    group.subgraph, type_name, item, provided
                 )
+                if remote_part is not None:
+                    remote.append((remote_part, item_conds))
+                if local_part is not None:
+                    produced |= self._plan_local_field(
+                        group, type_name, target, path, local_part, item_conds, provided, conds
+                    )
             else:
                 remote.append((item, item_conds))
         if remote:
             produced |= self._plan_remote(group, type_name, target, path, remote, provided, conds)
         return produced
+
+    def _split_stuck(
+        self, graph: str, type_name: str, item: NField, provided: Provided | None
+    ) -> tuple[NField | None, NField | None]:
+        """Split off sub-fields that no hop can reach from ``graph`` below this field: they must
+        be fetched together with the field itself from another subgraph (parent entity call)."""
+        if not item.selections:
+            return item, None
+        child_type = self.index.field_type_in(type_name, item, graph)
+        if self.index.is_abstract(child_type):
+            return item, None
+        below = self._child_provided(graph, type_name, item, provided)
+        hops = self.index.hops(child_type, graph)
+        stuck = [
+            sub
+            for sub in item.selections
+            if isinstance(sub, NField)
+            and sub.name != TYPENAME
+            and not self._local(graph, child_type, sub.name, below)
+            and not any(
+                self.index.resolvable(h.subgraph, h.entity, sub.name, None, self.labels)
+                for h in hops
+            )
+        ]
+        if not stuck:
+            return item, None
+        stuck_ids = {id(sub) for sub in stuck}
+        rest = [sub for sub in item.selections if id(sub) not in stuck_ids]
+        remote = replace(item, selections=stuck)
+        if not rest:
+            return None, remote
+        local = replace(item, selections=rest)
+        if id(item) in self._served:
+            self._served[id(local)] = local
+        return local, remote
+
+    def _local(self, graph: str, type_name: str, name: str, provided: Provided | None) -> bool:
+        """Served by ``graph`` in the same fetch: resolvable there and not needing ``@requires``
+        (a requiring field is always reached through ``_entities``, even from its own subgraph)."""
+        return self.index.resolvable(
+            graph, type_name, name, provided, self.labels
+        ) and not self.index.has_requires(type_name, name, graph)
 
     def _child_provided(
         self, graph: str, type_name: str, item: NField, provided: Provided | None
@@ -262,7 +314,8 @@ class Walker:
         below = provided.get(item.name) if provided else None
         info = self.index.field_info(type_name, item.name, graph)
         if info is not None and info.provides:
-            below = merge_provided(below, self.index.provided(item.type_name, info.provides))
+            returned = self.index.return_type(type_name, item.name) or item.type_name
+            below = merge_provided(below, self.index.provided(returned, info.provides))
         return below
 
     def _plan_local_field(
@@ -350,12 +403,10 @@ class Walker:
                 continue
             if item.name == TYPENAME:
                 continue
-            if not self.index.resolvable(graph, type_name, item.name, provided, self.labels):
+            if not self._local(graph, type_name, item.name, provided):
                 return False
             for concrete in possible:
-                if not self.index.resolvable(
-                    graph, concrete, item.name, _provided_for(provided, concrete), self.labels
-                ):
+                if not self._local(graph, concrete, item.name, _provided_for(provided, concrete)):
                     return False
             if item.selections and not self._fully_local(
                 graph,
@@ -378,7 +429,7 @@ class Walker:
             assert isinstance(item, NField)
             if item.name == TYPENAME:
                 continue
-            if not self.index.resolvable(graph, type_name, item.name, provided, self.labels):
+            if not self._local(graph, type_name, item.name, provided):
                 return False
             if item.selections and not self._fully_local(
                 graph,
@@ -407,7 +458,9 @@ class Walker:
         for item, item_conds in self._flatten(type_name, items, ()):
             if isinstance(item, NFragment) or item.name == TYPENAME:
                 owner_entries.append((item, item_conds))
-            elif self.index.resolvable(group.subgraph, type_name, item.name, provided, self.labels):
+            elif id(item) in self._served or self._local(
+                group.subgraph, type_name, item.name, provided
+            ):
                 produced |= self._plan_local_field(
                     group, type_name, target, path, item, item_conds, provided, conds
                 )
@@ -511,10 +564,12 @@ class Walker:
             child.key_fields[type_name] = tuple(
                 item.key for item in key_items if isinstance(item, NField)
             )
-            if hop.rewrite:
+            in_target = self.sg.type_in(hop.entity, hop.subgraph)
+            if hop.rewrite or (in_target is not None and in_target.is_interface_object):
                 child.rewrites[type_name] = hop.entity
             fragment = child.output.add_fragment(hop.entity)
             items = [replace(item, conditions=()) for item, _ in entries]
+            self._served.update((id(item), item) for item in items)
             produced = self.plan_items(
                 child, hop.entity, fragment.children, path, items, None, group_conds
             )

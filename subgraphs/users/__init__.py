@@ -1,0 +1,1 @@
+"""The users subgraph: accounts, authentication and profiles (owns `User`)."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from router.planner.selection import OutField, OutFragment, OutSet
+from router.planner.selection import ALIAS_MARK, OutField, OutFragment, OutSet
 
-__all__ = ["collect", "deep_merge", "project"]
+__all__ = ["collect", "deep_merge", "project", "unalias"]
 
 Path = list[str | int]
 
@@ -109,3 +109,19 @@ def _merge_lists(target: list[Any], source: list[Any], abstract: frozenset[str])
             _merge_lists(current, item, abstract)
         else:
             target[i] = item
+
+
+def unalias(value: Any) -> Any:
+    """Rename internal aliases (``id__alias_1``) in a subgraph response back to client keys."""
+    if isinstance(value, list):
+        return [unalias(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result: dict[str, Any] = {}
+    for key, item in value.items():
+        real = key.partition(ALIAS_MARK)[0]
+        if real in result and isinstance(result[real], dict) and isinstance(item, dict):
+            result[real].update(unalias(item))
+        else:
+            result[real] = unalias(item)
+    return result

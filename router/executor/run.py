@@ -10,7 +10,8 @@ from typing import Any
 import orjson
 
 from router.executor.errors import SubgraphFetcher, SubgraphFetchError
-from router.executor.merge import Path, collect, deep_merge, project
+from router.executor.merge import Path, collect, deep_merge, project, unalias
+from router.planner.selection import ALIAS_MARK
 from router.executor.shape import shape_response
 from router.planner import QueryPlan
 from router.planner.plan import (
@@ -74,6 +75,8 @@ class _Run:
         ):
             self._fail(fetch, "invalid GraphQL response", None)
             return None
+        if ALIAS_MARK in fetch.operation and isinstance(response.get("data"), dict):
+            response = {**response, "data": unalias(response["data"])}
         return response
 
     def _fail(self, fetch: FetchNode, message: str, path: Path | None) -> None:

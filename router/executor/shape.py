@@ -34,6 +34,7 @@ class _Shaper:
         self.variables = variables
         self.errors = errors
         self.api_enums = supergraph.api_enum_values
+        self.api_types = supergraph.api_schema.type_map
 
     def passes(self, conditions: tuple[tuple[str, bool], ...]) -> bool:
         return all(bool(self.variables.get(name)) == expected for name, expected in conditions)
@@ -115,7 +116,12 @@ class _Shaper:
             return value
         if not isinstance(value, dict):
             return None
-        runtime = value.get(TYPENAME) if is_abstract_type(type_) else type_.name  # type: ignore[attr-defined]
+        if is_abstract_type(type_):
+            runtime = value.get(TYPENAME)
+            if runtime is not None and runtime not in self.api_types:
+                return None  # an @inaccessible implementation is invisible to clients
+        else:
+            runtime = type_.name  # type: ignore[attr-defined]
         shaped = self.object(item.selections, value, runtime, path)
         return None if shaped is _BUBBLE else shaped
 

@@ -40,6 +40,7 @@ class SupergraphIndex:
         self.owners = cache(self._owners)
         self.hops = cache(self._hops)
         self.return_type = cache(self._return_type)
+        self.type_sig = cache(self._type_sig)
         self.abstract_names = frozenset(
             name for name, meta in supergraph.types.items() if meta.kind in {"interface", "union"}
         )
@@ -155,6 +156,14 @@ class SupergraphIndex:
         parent = self.supergraph.schema.get_type(type_name)
         definition = getattr(parent, "fields", {}).get(field_name)
         return None if definition is None else get_named_type(definition.type).name
+
+    def _type_sig(self, type_name: str, field_name: str, graph: str) -> str | None:
+        info = self.field_info(type_name, field_name, graph)
+        if info is not None and info.type:
+            return info.type
+        parent = self.supergraph.schema.get_type(type_name)
+        definition = getattr(parent, "fields", {}).get(field_name)
+        return None if definition is None else str(definition.type)
 
     def has_requires(self, type_name: str, field_name: str, graph: str) -> bool:
         info = self.field_info(type_name, field_name, graph)

@@ -16,7 +16,10 @@ from graphql.language import ast
 
 from router.planner.operation import TYPENAME, Condition
 
-__all__ = ["OutField", "OutFragment", "OutSet", "conditions_text"]
+__all__ = ["ALIAS_MARK", "OutField", "OutFragment", "OutSet", "conditions_text"]
+
+# Internal aliases look like `<key>__alias_<n>`; the executor merges them back under `<key>`.
+ALIAS_MARK = "__alias_"
 
 
 def conditions_text(conditions: tuple[Condition, ...]) -> str:
@@ -33,6 +36,7 @@ class OutField:
     arguments: tuple[ast.ArgumentNode, ...]
     conditions: tuple[Condition, ...]
     children: OutSet | None = None
+    type_sig: str | None = None  # the field's type as the subgraph declares it
 
 
 @dataclass(slots=True)
@@ -63,12 +67,15 @@ class OutSet:
         arguments: tuple[ast.ArgumentNode, ...] = (),
         conditions: tuple[Condition, ...] = (),
         composite: bool = False,
+        type_sig: str | None = None,
     ) -> OutField:
         ident = ("f", key, conditions)
         existing = self.entries.get(ident)
         if isinstance(existing, OutField):
             return existing
-        created = OutField(key, name, alias, arguments, conditions, OutSet() if composite else None)
+        created = OutField(
+            key, name, alias, arguments, conditions, OutSet() if composite else None, type_sig
+        )
         self.entries[ident] = created
         return created
 
@@ -94,6 +101,27 @@ class OutSet:
                 children.prune()
                 if isinstance(entry, OutFragment) and not children:
                     del self.entries[ident]
+
+    def alias_conflicts(self) -> None:
+        """Alias fields whose response key is shared, across sibling fragments, with a field of
+        another type in this subgraph (``id: ID`` on one member, ``id: ID!`` on another), which
+        the subgraph would reject as a field-merge conflict."""
+        self._alias_in({}, [0])
+
+    def _alias_in(self, seen: dict[str, str], counter: list[int]) -> None:
+        for entry in self:
+            if isinstance(entry, OutFragment):
+                entry.children._alias_in(seen, counter)
+                continue
+            if entry.children is not None:
+                entry.children.alias_conflicts()
+            if entry.type_sig is None:
+                continue
+            first = seen.setdefault(entry.key, entry.type_sig)
+            if first != entry.type_sig:
+                counter[0] += 1
+                entry.alias = f"{entry.key}{ALIAS_MARK}{counter[0]}"
+                entry.key = entry.alias
 
     # ------------------------------------------------------------------------------ printing
     def print(self, indent: int = 0, *, pretty: bool = False) -> str:

@@ -87,6 +87,7 @@ class Walker:
             self._plan_local_field(group, op.root_type, group.output, (), item, conds, None, ())
         for group in self.groups:
             group.output.prune()
+            group.output.alias_conflicts()
         return self.roots
 
     def _root_graph(self, root_type: str, item: NField) -> str:
@@ -336,6 +337,7 @@ class Walker:
             arguments=item.arguments,
             conditions=item_conds,
             composite=item.selections is not None,
+            type_sig=self.index.type_sig(type_name, item.name, group.subgraph),
         )
         if item.selections is None or out.children is None:
             return set()
@@ -515,6 +517,7 @@ class Walker:
                 options,
                 key=lambda o: (
                     len(options[o]),
+                    self._subtree_score(o[0], options[o]),
                     self.index.key_local(type_name, group.subgraph, o[0].key),
                     -self.index.order[o[0].subgraph],
                 ),
@@ -526,6 +529,15 @@ class Walker:
             chosen_ids = {id(e) for e in chosen}
             pending = [e for e in pending if id(e) not in chosen_ids]
         return produced
+
+    def _subtree_score(self, hop: Hop, entries: list[Entry]) -> int:
+        """How much of the hopped fields' sub-selections the target serves without hopping on."""
+        score = 0
+        for item, _ in entries:
+            if isinstance(item, NField) and item.selections:
+                child = self.index.field_type_in(hop.entity, item, hop.subgraph)
+                score += self._local_score(hop.subgraph, child, item.selections, None, 1)
+        return score
 
     def _jump(
         self,

@@ -3,6 +3,7 @@
 Public surface: `compose`, `compose_from_config`, the source/result types and the errors.
 """
 
+from router.composition.cli import compose_from_config
 from router.composition.compose import compose
 from router.composition.errors import CompositionError, CompositionFailed, ConfigError
 from router.composition.sources import CompositionResult, SubgraphSource
@@ -14,4 +15,5 @@ __all__ = [
     "ConfigError",
     "SubgraphSource",
     "compose",
+    "compose_from_config",
 ]

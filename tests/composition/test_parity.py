@@ -44,7 +44,9 @@ def test_every_fixture_has_a_golden() -> None:
     assert missing == []
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if (FIXTURES / c / "supergraph.graphql").exists()])
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if (FIXTURES / c / "supergraph.graphql").exists()]
+)
 def test_valid_fixture_is_printed_byte_equal_to_apollo(case: str) -> None:
     result = compose(fixture_sources(case))
     assert result.supergraph_sdl is not None

@@ -84,10 +84,22 @@ def add_features(state: MergeState) -> None:
                 state.supergraph.features.append(link)
             if name == "listSize" and "@listSize" not in link.imports:
                 link.imports.append("@listSize")
-            state.supergraph.directive_definitions[name] = SPEC_DEFINITIONS[name]
+            if name not in ("cost", "listSize"):
+                state.supergraph.directive_definitions[name] = SPEC_DEFINITIONS[name]
             if name in SPEC_SCALARS:
                 scalar = SPEC_SCALARS[name]
                 state.supergraph.extra_types[scalar] = f"scalar {scalar}"
+    cost = by_url.get(SPEC_FEATURES["cost"][0])
+    if cost is not None:
+        # The cost feature brings both its directives; a non-imported one keeps its prefix.
+        definitions = state.supergraph.directive_definitions
+        definitions["cost"] = SPEC_DEFINITIONS["cost"]
+        if "@listSize" in cost.imports:
+            definitions["listSize"] = SPEC_DEFINITIONS["listSize"]
+        else:
+            definitions["cost__listSize"] = SPEC_DEFINITIONS["listSize"].replace(
+                "@listSize", "@cost__listSize"
+            )
     _add_composed(state, used)
 
 

@@ -146,9 +146,9 @@ class RouterApp:
             config.traffic_shaping, identity_header=config.authentication.identity.header_name
         )
         self.pipeline = build_pipeline(config, self.transport)
-        self.watcher = (
-            SupergraphWatcher(holder, source, config) if source is not None and watch else None
-        )
+        # The watcher can always reload on demand; `watch` starts its file watching too.
+        self.watcher = SupergraphWatcher(holder, source, config) if source is not None else None
+        self._watch = watch
         self._stop_watching = asyncio.Event()
         self._watch_task: asyncio.Task[None] | None = None
         self._graphql_path = config.supergraph.path
@@ -156,7 +156,7 @@ class RouterApp:
         self._ready_path = config.health_check.readiness_path
 
     async def startup(self) -> None:
-        if self.watcher is not None and self._watch_task is None:
+        if self.watcher is not None and self._watch and self._watch_task is None:
             self._stop_watching.clear()
             self._watch_task = asyncio.create_task(self.watcher.run(self._stop_watching))
 

@@ -19,7 +19,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.settings import DEV_INTERNAL_IDENTITY_SECRET
 
 __all__ = [
     "AuthenticationConfig",
@@ -36,6 +39,47 @@ __all__ = [
 
 class ConfigError(Exception):
     """The configuration file is missing, unreadable or invalid; the message names it."""
+
+
+# The users subgraph's development default (subgraphs/users/settings.py): tokens it issues
+# in development verify here without any setup. Production sets JWT_SECRET for both.
+DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production"  # noqa: S105 - dev default
+
+
+class RouterEnvironment(BaseSettings):
+    """Environment variables the router shares with the subgraphs; defaults for router.yaml."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_issuer: str = "https://go2asia.local/users"
+    jwt_audience: str = "go2asia"
+    internal_identity_secret: SecretStr = SecretStr(DEV_INTERNAL_IDENTITY_SECRET)
+    internal_identity_ttl_seconds: int = Field(default=60, ge=1)
+
+
+def _environment() -> RouterEnvironment:
+    return RouterEnvironment()
+
+
+def _env_jwt_secret() -> str:
+    return _environment().jwt_secret.get_secret_value()
+
+
+def _env_jwt_issuer() -> str:
+    return _environment().jwt_issuer
+
+
+def _env_jwt_audience() -> str:
+    return _environment().jwt_audience
+
+
+def _env_identity_secret() -> str:
+    return _environment().internal_identity_secret.get_secret_value()
+
+
+def _env_identity_ttl() -> int:
+    return _environment().internal_identity_ttl_seconds
 
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$")
@@ -122,10 +166,14 @@ class JwtConfig(_Section):
     header_name: str = "authorization"
     header_value_prefix: str = "Bearer"
     hs256_secret: str = Field(
-        default="dev-jwt-secret-change-me", description="shared secret of HS256 tokens"
+        default_factory=_env_jwt_secret,
+        description="shared secret of HS256 tokens (default: $JWT_SECRET)",
     )
-    issuer: str | None = "go2asia-users"
-    audience: str | None = "go2asia"
+    issuer: str | None = Field(default_factory=_env_jwt_issuer, description="default: $JWT_ISSUER")
+    audience: str | None = Field(
+        default_factory=_env_jwt_audience,
+        description="default: $JWT_AUDIENCE",
+    )
     leeway_seconds: float = Field(default=0.0, ge=0)
 
 
@@ -133,13 +181,20 @@ class IdentityForwardingConfig(_Section):
     """The signed identity header the subgraphs verify (see shared/identity.py)."""
 
     header_name: str = "x-g2a-identity"
-    secret: str = Field(default="dev-internal-identity-secret-change-me")
-    ttl_seconds: int = Field(default=60, ge=1)
+    secret: str = Field(
+        default_factory=_env_identity_secret,
+        description="HMAC secret (default: $INTERNAL_IDENTITY_SECRET)",
+    )
+    ttl_seconds: int = Field(
+        default_factory=_env_identity_ttl,
+        ge=1,
+        description="default: $INTERNAL_IDENTITY_TTL_SECONDS",
+    )
 
 
 class AuthenticationConfig(_Section):
-    jwt: JwtConfig = JwtConfig()
-    identity: IdentityForwardingConfig = IdentityForwardingConfig()
+    jwt: JwtConfig = Field(default_factory=JwtConfig)
+    identity: IdentityForwardingConfig = Field(default_factory=IdentityForwardingConfig)
 
 
 class HealthCheckConfig(_Section):
@@ -156,7 +211,7 @@ class HomepageConfig(_Section):
 class RouterConfig(_Section):
     supergraph: SupergraphConfig = SupergraphConfig()
     traffic_shaping: TrafficShapingConfig = TrafficShapingConfig()
-    authentication: AuthenticationConfig = AuthenticationConfig()
+    authentication: AuthenticationConfig = Field(default_factory=AuthenticationConfig)
     health_check: HealthCheckConfig = HealthCheckConfig()
     sandbox: HomepageConfig = HomepageConfig()
 

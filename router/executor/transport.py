@@ -80,7 +80,10 @@ class SubgraphTransport:
         self._identity_header = identity_header.lower()
         self._clients: dict[str, httpx.AsyncClient] = {}
         self._inflight: dict[_DedupKey, asyncio.Task[bytes]] = {}
-        self.exchanges = 0  # HTTP exchanges actually made (observable in tests and benchmarks)
+        # Observable in tests and benchmarks: HTTP exchanges made, and callers that joined
+        # an identical exchange already in flight instead of making their own.
+        self.exchanges = 0
+        self.joins = 0
 
     def fetcher(
         self, *, urls: Mapping[str, str], headers: Mapping[str, str], identity_key: str
@@ -123,6 +126,8 @@ class SubgraphTransport:
             task.add_done_callback(_consume_exception)
             self._inflight[key] = task
             task.add_done_callback(lambda done: self._forget(key, done))
+        else:
+            self.joins += 1
         return _decode(subgraph, await asyncio.shield(task))
 
     def _forget(self, key: _DedupKey, task: asyncio.Task[bytes]) -> None:

@@ -34,7 +34,8 @@ async def _run(call_next: Handler, ctx: RequestContext) -> GraphQLResponse:
 class DeduplicateInbound:
     def __init__(self) -> None:
         self._inflight: dict[Hashable, asyncio.Task[GraphQLResponse]] = {}
-        self.executions = 0
+        self.executions = 0  # shared executions started
+        self.joins = 0  # requests answered by an execution already in flight
 
     def _key(self, ctx: RequestContext) -> Hashable:
         assert ctx.request is not None
@@ -61,6 +62,8 @@ class DeduplicateInbound:
             task.add_done_callback(_consume_exception)
             self._inflight[key] = task
             task.add_done_callback(lambda done: self._forget(key, done))
+        else:
+            self.joins += 1
         response = await asyncio.shield(task)
         return response.copy()
 

@@ -76,8 +76,9 @@ def _partition(
 
 
 def _with_selections(
-    document: DocumentNode, operation: OperationDefinitionNode, selections: list[SelectionNode]
+    operation: OperationDefinitionNode, selections: list[SelectionNode], fragments: Fragments
 ) -> DocumentNode:
+    """The operation with another root selection set, plus every fragment it may use."""
     new_operation = OperationDefinitionNode(
         operation=operation.operation,
         name=operation.name,
@@ -85,7 +86,7 @@ def _with_selections(
         directives=operation.directives,
         selection_set=SelectionSetNode(selections=tuple(selections)),
     )
-    return DocumentNode(definitions=(new_operation,))
+    return DocumentNode(definitions=(new_operation, *fragments.values()))
 
 
 def _has_local(selections: tuple[SelectionNode, ...], fragments: Fragments) -> bool:
@@ -127,16 +128,10 @@ def split_root_selection(
     if not _has_local(selections, fragments):
         return None, document
     local, remote = _partition(selections, fragments)
-    local_document = _with_selections(document, operation, local) if local else None
     if not remote:
-        return local_document, None
-    remote_document = DocumentNode(
-        definitions=(
-            *_with_selections(document, operation, remote).definitions,
-            *fragments.values(),
-        )
-    )
-    return local_document, remote_document
+        return document, None
+    local_document = _with_selections(operation, local, fragments) if local else None
+    return local_document, _with_selections(operation, remote, fragments)
 
 
 def _response_keys(
@@ -186,7 +181,7 @@ class Introspection:
         if local_document is None:
             return await call_next(ctx)
         if not self.enabled and _uses_schema_fields(
-            list(local_document.definitions[0].selection_set.selections)  # type: ignore[attr-defined]
+            _partition(tuple(ctx.operation.selection_set.selections), _fragments(ctx.document))[0]
         ):
             raise RequestError.single("introspection is disabled", code=GRAPHQL_VALIDATION_FAILED)
         result = execute(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from router.app import RouterApp
 from router.config import RouterConfig
 from router.reload import FileSupergraphSource, StateHolder, build_state
 
-JWT_SECRET = "test-jwt-secret"
+JWT_SECRET = "test-jwt-secret-of-at-least-32-bytes"
 
 
 @pytest.fixture(scope="session")

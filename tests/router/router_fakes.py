@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import jwt
 import orjson
 import uvicorn
 from graphql import (
@@ -26,7 +28,7 @@ from graphql import (
 
 from shared.identity import verify_identity
 
-IDENTITY_SECRET = "test-internal-identity-secret"
+IDENTITY_SECRET = "test-internal-identity-secret-32-bytes"
 
 _FEDERATION_SDL = """
 scalar _Any
@@ -383,5 +385,29 @@ def render_supergraph(urls: dict[str, str]) -> str:
 async def wait_until(predicate: Callable[[], bool], *, limit: float = 10.0) -> None:
     """Poll a condition (no timing assertion: the limit only bounds a broken test)."""
     async with asyncio.timeout(limit):
-        while not predicate():
+        while not predicate():  # noqa: ASYNC110 - polls state owned by the code under test
             await asyncio.sleep(0.005)
+
+
+def make_token(
+    *,
+    sub: str,
+    role: str = "USER",
+    scopes: list[str] | None = None,
+    secret: str = "test-jwt-secret-of-at-least-32-bytes",  # noqa: S107 - test key
+    issuer: str = "go2asia-test",
+    audience: str = "go2asia",
+    expires_in: int = 300,
+) -> str:
+    """An access token as the users subgraph issues them (HS256)."""
+    now = int(time.time())
+    claims = {
+        "sub": sub,
+        "role": role,
+        "scopes": scopes or [],
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + expires_in,
+    }
+    return jwt.encode(claims, secret, algorithm="HS256")

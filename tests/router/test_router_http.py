@@ -71,7 +71,8 @@ async def test_mutation_over_post_runs(
 ) -> None:
     router = await make_router()
     response = await router.post(
-        "mutation Add($input: AddReviewInput!) { addReview(input: $input) { body author { name } } }",
+        "mutation Add($input: AddReviewInput!) {"
+        " addReview(input: $input) { body author { name } } }",
         {"input": {"productUpc": "p1", "body": "Lovely"}},
     )
     assert response.json() == {"data": {"addReview": {"body": "Lovely", "author": {"name": "Ada"}}}}

@@ -1,0 +1,212 @@
+"""Executor behaviour on recorded subgraph replies: a fake fetcher answers canned JSON and
+records every request, so merge, null propagation, error paths and failures are observable."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from graphql import parse
+
+from router.executor import SubgraphFetchError, execute
+from router.planner import QueryPlanner
+from router.supergraph import Supergraph
+
+FIXTURES = Path(__file__).parents[1] / "planner" / "fixtures"
+
+Reply = dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | Exception
+
+
+class RecordedSubgraphs:
+    def __init__(self, replies: dict[str, Reply]) -> None:
+        self.replies = replies
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+
+    async def __call__(self, subgraph: str, request: dict[str, Any]) -> dict[str, Any]:
+        self.requests.append((subgraph, request))
+        reply = self.replies[subgraph]
+        if isinstance(reply, Exception):
+            raise reply
+        if callable(reply):
+            return reply(request)
+        return reply
+
+
+async def _run(
+    case: str, query: str, replies: dict[str, Reply], variables: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], RecordedSubgraphs]:
+    supergraph = Supergraph.parse((FIXTURES / case / "supergraph.graphql").read_text())
+    plan = QueryPlanner(supergraph).plan(parse(query), None)
+    subgraphs = RecordedSubgraphs(replies)
+    result = await execute(plan, variables=variables or {}, fetcher=subgraphs)
+    return result, subgraphs
+
+
+def _entities(build: Callable[[dict[str, Any]], dict[str, Any] | None]) -> Reply:
+    def reply(request: dict[str, Any]) -> dict[str, Any]:
+        reps = request["variables"]["representations"]
+        return {"data": {"_entities": [build(rep) for rep in reps]}}
+
+    return reply
+
+
+async def test_entity_results_merge_into_the_root_result_in_request_order() -> None:
+    result, _ = await _run(
+        "entity-single-key",
+        "{ me { reviews { body } name } }",
+        {
+            "users": {"data": {"me": {"name": "Ann", "id": "u1", "__typename": "User"}}},
+            "reviews": _entities(lambda rep: {"reviews": [{"body": f"by {rep['id']}"}]}),
+        },
+    )
+    assert result == {"data": {"me": {"reviews": [{"body": "by u1"}], "name": "Ann"}}}
+    assert list(result["data"]["me"]) == ["reviews", "name"]
+
+
+async def test_identical_representations_are_sent_once_and_merged_everywhere() -> None:
+    feed = [
+        {"__typename": "Book", "id": "b1"},
+        {"__typename": "Film", "id": "f1"},
+        {"__typename": "Book", "id": "b1"},
+    ]
+    result, subgraphs = await _run(
+        "union-members-in-two-subgraphs",
+        "{ feed { ... on Book { title } ... on Film { director } } }",
+        {
+            "media": {"data": {"feed": feed}},
+            "books": _entities(lambda rep: {"title": f"T-{rep['id']}"}),
+            "films": _entities(lambda rep: {"director": f"D-{rep['id']}"}),
+        },
+    )
+    assert result == {
+        "data": {"feed": [{"title": "T-b1"}, {"director": "D-f1"}, {"title": "T-b1"}]}
+    }
+    books = [r for s, r in subgraphs.requests if s == "books"]
+    assert books[0]["variables"]["representations"] == [{"__typename": "Book", "id": "b1"}]
+
+
+async def test_entity_error_paths_are_rewritten_to_client_paths_with_aliases() -> None:
+    def reviews(request: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "data": {"_entities": [None]},
+            "errors": [{"message": "boom", "path": ["_entities", 0, "reviews"]}],
+        }
+
+    result, _ = await _run(
+        "entity-single-key",
+        "{ who: me { name reviews { body } } }",
+        {
+            "users": {"data": {"who": {"name": "Ann", "id": "u1", "__typename": "User"}}},
+            "reviews": reviews,
+        },
+    )
+    # reviews is [Review!]! so the null bubbles up to the nullable `who`
+    assert result["data"] == {"who": None}
+    [error] = result["errors"]
+    assert error["path"] == ["who", "reviews"]
+    assert error["extensions"] == {"code": "SUBGRAPH_ERROR", "serviceName": "reviews"}
+
+
+async def test_unreachable_subgraph_gives_partial_data_and_a_subgraph_error() -> None:
+    result, _ = await _run(
+        "provides-saves-a-hop",
+        "{ reviews { body author { name email } } }",
+        {
+            "reviews": {
+                "data": {
+                    "reviews": [
+                        {"body": "ok", "author": {"name": "Ann", "id": "u1", "__typename": "User"}}
+                    ]
+                }
+            },
+            "users": SubgraphFetchError("connection refused"),
+        },
+    )
+    # email is String!, so author (User!) and then the list item (Review!) go null in turn,
+    # and the nullable-free chain ends at the root field `reviews: [Review!]!` -> data null.
+    assert result["data"] is None
+    assert result["errors"][0]["extensions"]["code"] == "SUBGRAPH_ERROR"
+    assert result["errors"][0]["extensions"]["serviceName"] == "users"
+
+
+async def test_garbage_reply_is_contained_to_its_fields() -> None:
+    result, _ = await _run(
+        "parent-entity-hop",
+        "{ products { category { name views } } }",
+        {
+            "catalog": {
+                "data": {
+                    "products": [{"category": {"name": "Tea"}, "id": "p1", "__typename": "Product"}]
+                }
+            },
+            "stats": {"unexpected": True},
+        },
+    )
+    assert result["data"] == {"products": [{"category": {"name": "Tea", "views": None}}]}
+    assert result["errors"][0]["extensions"]["code"] == "SUBGRAPH_ERROR"
+
+
+async def test_objects_with_null_keys_are_not_sent_as_representations() -> None:
+    result, subgraphs = await _run(
+        "entity-single-key",
+        "{ me { name reviews { body } } }",
+        {
+            "users": {"data": {"me": {"name": "Ann", "id": None, "__typename": "User"}}},
+            "reviews": _entities(lambda rep: {"reviews": []}),
+        },
+    )
+    assert [s for s, _ in subgraphs.requests] == ["users"]
+    assert result["data"] == {"me": None}
+
+
+@pytest.mark.parametrize(("with_stock", "calls"), [(True, ["a", "b"]), (False, ["a"])])
+async def test_condition_nodes_skip_fetches_by_variable(
+    with_stock: bool, calls: list[str]
+) -> None:
+    result, subgraphs = await _run(
+        "include-skip-conditions",
+        "query ($s: Boolean!) { product { name stock @include(if: $s) } }",
+        {
+            "a": {"data": {"product": {"name": "Tea", "id": "p1", "__typename": "Product"}}},
+            "b": _entities(lambda rep: {"stock": 3}),
+        },
+        {"s": with_stock},
+    )
+    assert [s for s, _ in subgraphs.requests] == calls
+    expected = {"name": "Tea", "stock": 3} if with_stock else {"name": "Tea"}
+    assert result == {"data": {"product": expected}}
+
+
+async def test_internal_aliases_are_merged_back_under_the_client_key() -> None:
+    result, subgraphs = await _run(
+        "member-type-conflict-alias",
+        "{ accounts { ... on User { id } ... on Bot { id } } }",
+        {
+            "a": {
+                "data": {
+                    "accounts": [
+                        {"__typename": "User", "id__alias_1": "u1"},
+                        {"__typename": "Bot", "id": "b1"},
+                    ]
+                }
+            }
+        },
+    )
+    assert "id__alias_1: id" in subgraphs.requests[0][1]["query"]
+    assert result == {"data": {"accounts": [{"id": "u1"}, {"id": "b1"}]}}
+
+
+async def test_interface_object_typename_never_replaces_the_concrete_one() -> None:
+    result, _ = await _run(
+        "interface-object",
+        "{ accounts { __typename bio ... on Admin { level } } }",
+        {
+            "profiles": {
+                "data": {"accounts": [{"__typename": "Account", "bio": "hi", "id": "1"}]}
+            },
+            "accounts": _entities(lambda rep: {"__typename": "Admin", "level": 7}),
+        },
+    )
+    assert result == {"data": {"accounts": [{"__typename": "Admin", "bio": "hi", "level": 7}]}}

@@ -43,10 +43,11 @@ def main(argv: list[str]) -> int:
         print(f"error: {error}", file=sys.stderr)  # noqa: T201 - CLI output
         return 2
     except CompositionFailed as failure:
-        for error in failure.errors:
-            print(f"error[{error.code}]: {error.message}", file=sys.stderr)  # noqa: T201
+        for problem in failure.errors:
+            print(f"error[{problem.code}]: {problem.message}", file=sys.stderr)  # noqa: T201
         count = len(failure.errors)
-        print(f"composition failed with {count} error{'s' * (count != 1)}", file=sys.stderr)  # noqa: T201
+        summary = f"composition failed with {count} error{'s' * (count != 1)}"
+        print(summary, file=sys.stderr)  # noqa: T201
         return 1
     if args.check:
         print("composition succeeded", file=sys.stderr)  # noqa: T201

@@ -62,4 +62,6 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
     errors = check_satisfiability(outcome.supergraph, subgraphs, metas)
     if errors:
         return CompositionResult(errors=errors)
-    return CompositionResult(supergraph_sdl=print_supergraph(outcome.supergraph), hints=outcome.hints)
+    return CompositionResult(
+        supergraph_sdl=print_supergraph(outcome.supergraph), hints=outcome.hints
+    )

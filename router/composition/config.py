@@ -78,8 +78,7 @@ def load_config(
     if not isinstance(entries, dict) or not entries:
         raise ConfigError(f"{config_path}: `subgraphs` must map subgraph names to their settings")
     sources = [
-        _subgraph(name, entry, config_path.parent, transport)
-        for name, entry in entries.items()
+        _subgraph(name, entry, config_path.parent, transport) for name, entry in entries.items()
     ]
     return SupergraphConfig(version, sources)
 

@@ -1,8 +1,8 @@
 """Composition errors: one class, a stable Apollo code, and where it happened.
 
-    CompositionError          one problem (code, message, subgraph, type, field)
-    CompositionFailed         raised by `compose_from_config` with every error at once
-    ConfigError               supergraph.yaml is unreadable, malformed, or a schema cannot be fetched
+CompositionError          one problem (code, message, subgraph, type, field)
+CompositionFailed         raised by `compose_from_config` with every error at once
+ConfigError               supergraph.yaml is unreadable, malformed, or a schema cannot be fetched
 """
 
 from __future__ import annotations

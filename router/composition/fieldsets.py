@@ -1,4 +1,4 @@
-"""Field sets (`@key(fields:)`, `@requires`, `@provides`): parsing and walking them over a schema."""
+"""Field sets of `@key`, `@requires` and `@provides`: parsing them, walking them over a schema."""
 
 from __future__ import annotations
 

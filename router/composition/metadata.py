@@ -34,10 +34,15 @@ class Metadata:
         return marked and (typedef.name, field_def.name) not in self.fake_external
 
     def is_partially_external(self, typedef: TypeDef, field_def: Field) -> bool:
-        return self.is_external(typedef, field_def) and (typedef.name, field_def.name) in self.provided
+        return (
+            self.is_external(typedef, field_def) and (typedef.name, field_def.name) in self.provided
+        )
 
     def is_fully_external(self, typedef: TypeDef, field_def: Field) -> bool:
-        return self.is_external(typedef, field_def) and (typedef.name, field_def.name) not in self.provided
+        return (
+            self.is_external(typedef, field_def)
+            and (typedef.name, field_def.name) not in self.provided
+        )
 
     def is_shareable(self, typedef: TypeDef, field_def: Field) -> bool:
         return (typedef.name, field_def.name) in self.shareable
@@ -103,5 +108,7 @@ def _implementations(subgraph: Subgraph, interface: str) -> list[TypeDef]:
 def _with_implementations(subgraph: Subgraph, parent: TypeDef, name: str) -> list[Coordinate]:
     coordinates = [(parent.name, name)]
     if parent.kind == Kind.INTERFACE:
-        coordinates += [(t.name, name) for t in _implementations(subgraph, parent.name) if name in t.fields]
+        coordinates += [
+            (t.name, name) for t in _implementations(subgraph, parent.name) if name in t.fields
+        ]
     return coordinates

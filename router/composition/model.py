@@ -73,7 +73,7 @@ def enum_value(value: str) -> EnumValueNode:
     return EnumValueNode(value=value)
 
 
-def boolean_value(value: bool) -> BooleanValueNode:  # noqa: FBT001 - mirrors the literal
+def boolean_value(value: bool) -> BooleanValueNode:
     return BooleanValueNode(value=value)
 
 

@@ -81,7 +81,7 @@ def parse_subgraph(source: SubgraphSource) -> Subgraph | list[CompositionError]:
         return [_invalid(source.name, exc.message)]
     subgraph = Subgraph(name=source.name, url=source.url)
     errors: list[CompositionError] = []
-    schema_nodes = [
+    schema_nodes: list[SchemaDefinitionNode | SchemaExtensionNode] = [
         d for d in document.definitions if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)
     ]
     _resolve_links(subgraph, schema_nodes, errors)
@@ -206,7 +206,9 @@ def _rename(type_ref: str, renames: dict[str, str]) -> str:
     return type_ref.replace(name, renames[name], 1) if name in renames else type_ref
 
 
-def _input_value(node: InputValueDefinitionNode, subgraph: Subgraph, renames: dict[str, str]) -> InputValue:
+def _input_value(
+    node: InputValueDefinitionNode, subgraph: Subgraph, renames: dict[str, str]
+) -> InputValue:
     return InputValue(
         name=node.name.value,
         description=_description(node),
@@ -283,13 +285,19 @@ def _add_type(
             field_def = _field(field_node, subgraph, name, renames, extension=is_extension)
             if field_def.name in typedef.fields:
                 errors.append(
-                    _invalid(subgraph.name, f'Field "{name}.{field_def.name}" can only be defined once.')
+                    _invalid(
+                        subgraph.name, f'Field "{name}.{field_def.name}" can only be defined once.'
+                    )
                 )
             typedef.fields[field_def.name] = field_def
         elif isinstance(field_node, InputValueDefinitionNode):
-            typedef.input_fields[field_node.name.value] = _input_value(field_node, subgraph, renames)
+            typedef.input_fields[field_node.name.value] = _input_value(
+                field_node, subgraph, renames
+            )
     typedef.interfaces += [i.name.value for i in getattr(node, "interfaces", None) or ()]
-    typedef.members += [renames.get(m.name.value, m.name.value) for m in getattr(node, "types", None) or ()]
+    typedef.members += [
+        renames.get(m.name.value, m.name.value) for m in getattr(node, "types", None) or ()
+    ]
     for value in getattr(node, "values", None) or ():
         typedef.values[value.name.value] = EnumValue(
             name=value.name.value,

@@ -20,18 +20,18 @@ def _check_interface_fields(supergraph: Supergraph, errors: list[CompositionErro
             interface = supergraph.types.get(interface_name)
             if interface is None:
                 continue
-            for name in interface.fields:
-                if name not in typedef.fields:
-                    errors.append(
-                        CompositionError(
-                            "INTERFACE_FIELD_NO_IMPLEM",
-                            f'Interface field "{interface_name}.{name}" is declared in some '
-                            f'subgraph but type "{typedef.name}", which implements '
-                            f'"{interface_name}" only in some other subgraph, does not have it.',
-                            type=typedef.name,
-                            field=name,
-                        )
-                    )
+            errors.extend(
+                CompositionError(
+                    "INTERFACE_FIELD_NO_IMPLEM",
+                    f'Interface field "{interface_name}.{name}" is declared in some subgraph but '
+                    f'type "{typedef.name}", which implements "{interface_name}" only in some '
+                    "other subgraph, does not have it.",
+                    type=typedef.name,
+                    field=name,
+                )
+                for name in interface.fields
+                if name not in typedef.fields
+            )
 
 
 def _check_inaccessible(supergraph: Supergraph, errors: list[CompositionError]) -> None:
@@ -53,8 +53,10 @@ def _check_inaccessible(supergraph: Supergraph, errors: list[CompositionError]) 
                         field=field_def.name,
                     )
                 )
-        if typedef.kind in (Kind.OBJECT, Kind.INTERFACE) and typedef.fields and all(
-            f.has("inaccessible") for f in typedef.fields.values()
+        if (
+            typedef.kind in (Kind.OBJECT, Kind.INTERFACE)
+            and typedef.fields
+            and all(f.has("inaccessible") for f in typedef.fields.values())
         ):
             errors.append(
                 CompositionError(

@@ -79,7 +79,8 @@ def _schema(supergraph: Supergraph) -> str:
 def _join_directives(supergraph: Supergraph) -> dict[str, str]:
     version = supergraph.join_version
     directives = {
-        "join__enumValue": "directive @join__enumValue(graph: join__Graph!) repeatable on ENUM_VALUE",
+        "join__enumValue": "directive @join__enumValue(graph: join__Graph!) repeatable on "
+        "ENUM_VALUE",
         "join__field": f"directive @join__field({_JOIN_FIELD_ARGS[version]}) repeatable on "
         "FIELD_DEFINITION | INPUT_FIELD_DEFINITION",
         "join__graph": "directive @join__graph(name: String!, url: String!) on ENUM_VALUE",
@@ -131,14 +132,14 @@ def print_type(typedef: TypeDef) -> str:
     if typedef.kind == Kind.UNION:
         if not typedef.members:
             return header + directives.rstrip("\n")
-        return header + directives + ("" if directives else "") + " = " + " | ".join(typedef.members)
+        return header + directives + " = " + " | ".join(typedef.members)
     if typedef.kind == Kind.ENUM:
         body = [_enum_value(v, i == 0) for i, v in enumerate(typedef.values.values())]
     elif typedef.kind == Kind.INPUT:
         body = [_input_field(f, i == 0) for i, f in enumerate(typedef.input_fields.values())]
     else:
         body = [_field(f, i == 0) for i, f in enumerate(typedef.fields.values())]
-    opener = directives if directives else " "
+    opener = directives or " "
     return header + opener + "{\n" + "\n".join(body) + "\n}"
 
 

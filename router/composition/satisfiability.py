@@ -31,7 +31,9 @@ class _State:
 
 
 class _Graph:
-    def __init__(self, supergraph: Supergraph, subgraphs: list[Subgraph], metas: list[Metadata]) -> None:
+    def __init__(
+        self, supergraph: Supergraph, subgraphs: list[Subgraph], metas: list[Metadata]
+    ) -> None:
         self.supergraph = supergraph
         self.subgraphs = subgraphs
         self.metas = metas
@@ -124,7 +126,9 @@ def check_satisfiability(
         for field_def in typedef.fields.values():
             if field_def.has("inaccessible"):
                 continue
-            resolving = frozenset(i for i in candidates if graph.local(i, state.type, field_def.name))
+            resolving = frozenset(
+                i for i in candidates if graph.local(i, state.type, field_def.name)
+            )
             path = (*state.path, field_def.name)
             if not resolving:
                 if (state.type, field_def.name) in reported:

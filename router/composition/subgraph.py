@@ -28,7 +28,15 @@ FEDERATION_DIRECTIVES = (
     "cost",
     "listSize",
 )
-FEDERATION1_DIRECTIVES = ("key", "requires", "provides", "external", "extends", "tag", "inaccessible")
+FEDERATION1_DIRECTIVES = (
+    "key",
+    "requires",
+    "provides",
+    "external",
+    "extends",
+    "tag",
+    "inaccessible",
+)
 FEDERATION_SPEC = "https://specs.apollo.dev/federation"
 
 

@@ -84,8 +84,8 @@ class _Upgrader:
             self.errors.append(
                 CompositionError(
                     "EXTENSION_WITH_NO_BASE",
-                    f'[{self.subgraph.name}] Type "{typedef.name}" is an extension type, but there is '
-                    f'no type definition for "{typedef.name}" in any subgraph.',
+                    f'[{self.subgraph.name}] Type "{typedef.name}" is an extension type, but there '
+                    f'is no type definition for "{typedef.name}" in any subgraph.',
                     subgraph=self.subgraph.name,
                     type=typedef.name,
                 )
@@ -182,11 +182,11 @@ class _Upgrader:
     def _add_shareable(self) -> None:
         own = self.originals[self.subgraph.name]
         for typedef in self.subgraph.types.values():
-            if typedef.kind != Kind.OBJECT or typedef.name == self.subgraph.roots.get("subscription"):
+            if typedef.kind != Kind.OBJECT or typedef.name == self.subgraph.roots.get(
+                "subscription"
+            ):
                 continue
-            defined_elsewhere = [
-                o for o in self.others if typedef.name in self.originals[o.name]
-            ]
+            defined_elsewhere = [o for o in self.others if typedef.name in self.originals[o.name]]
             if typedef.applied("key") or self.subgraph.is_root(typedef.name):
                 shareable = own.get(typedef.name, (True, set(), set()))[2]
                 for field_def in typedef.fields.values():

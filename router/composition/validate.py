@@ -33,7 +33,9 @@ class _Checker:
         self.meta = meta
         self.errors: list[CompositionError] = []
 
-    def error(self, code: str, message: str, typedef: TypeDef, field_def: Field | None = None) -> None:
+    def error(
+        self, code: str, message: str, typedef: TypeDef, field_def: Field | None = None
+    ) -> None:
         self.errors.append(
             CompositionError(
                 code,
@@ -99,15 +101,13 @@ class _Checker:
         leaves: bool,
     ) -> None:
         prefix = directive.name.upper()
-        where = (
-            f'On field "{field_def.coordinate}"' if field_def else f'On type "{typedef.name}"'
-        )
+        where = f'On field "{field_def.coordinate}"' if field_def else f'On type "{typedef.name}"'
         where += f", for {_printed(directive)}"
         value = directive.args.get("fields")
         if not isinstance(value, StringValueNode):
             self.error(
                 f"{prefix}_INVALID_FIELDS_TYPE",
-                f"{where}: Invalid value for argument \"fields\": must be a string.",
+                f'{where}: Invalid value for argument "fields": must be a string.',
                 typedef,
                 field_def,
             )
@@ -159,7 +159,11 @@ class _Checker:
             is_external = self.meta.is_external(target.parent, definition)
             has_external_parent = self._has_external_parent(target, targets)
             external_parents.append(has_external_parent)
-            if target.selection.selection_set is None and not is_external and not has_external_parent:
+            if (
+                target.selection.selection_set is None
+                and not is_external
+                and not has_external_parent
+            ):
                 self.error(
                     f"{prefix}_FIELDS_MISSING_EXTERNAL",
                     f'{where}: field "{definition.coordinate}" should not be part of a '
@@ -233,9 +237,11 @@ class _Checker:
 
 
 def _printed(directive: Directive) -> str:
-    return f"@{directive.name}(" + ", ".join(
-        f"{name}: {print_ast(value)}" for name, value in directive.args.items()
-    ) + ")"
+    return (
+        f"@{directive.name}("
+        + ", ".join(f"{name}: {print_ast(value)}" for name, value in directive.args.items())
+        + ")"
+    )
 
 
 def _contains(selection: object, node: object) -> bool:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from composition_support import FIXTURES
+
 from router.composition import CompositionFailed, compose_from_config
 from router.composition.cli import main
 

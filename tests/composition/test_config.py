@@ -1,4 +1,4 @@
-"""supergraph.yaml loading: rover's keys, env expansion, files, inline SDL and `_service` fetches."""
+"""supergraph.yaml: rover's keys, env expansion, files, inline SDL and `_service` fetches."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 from router.composition import ConfigError
 from router.composition.config import expand_env, load_config
 
-SDL = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\ntype Query { hello: String }\n'
+SDL = (
+    'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])\n'
+    "type Query { hello: String }\n"
+)
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -49,7 +53,8 @@ def test_schema_file_is_read_relative_to_the_config(tmp_path: Path) -> None:
 def test_inline_sdl_and_env_routing_url(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        "subgraphs:\n  a:\n    routing_url: ${env.A_URL}\n    schema:\n      sdl: 'type Query { x: Int }'\n",
+        "subgraphs:\n  a:\n    routing_url: ${env.A_URL}\n"
+        "    schema:\n      sdl: 'type Query { x: Int }'\n",
     )
     [source] = load_config(path, env={"A_URL": "http://elsewhere/graphql"}).subgraphs
     assert source.url == "http://elsewhere/graphql"
@@ -71,7 +76,10 @@ def test_inline_sdl_and_env_routing_url(tmp_path: Path) -> None:
             "exactly one",
         ),
         (
-            "federation_version: 1\nsubgraphs:\n  a:\n    routing_url: u\n    schema:\n      sdl: b\n",
+            (
+                "federation_version: 1\nsubgraphs:\n  a:\n    routing_url: u\n"
+                "    schema:\n      sdl: b\n"
+            ),
             "not supported",
         ),
         ("subgraphs: [a, b]\n", "must map"),
@@ -90,7 +98,7 @@ def test_missing_config_file_is_an_error(tmp_path: Path) -> None:
 
 
 class _ServiceHandler(BaseHTTPRequestHandler):
-    seen: list[tuple[str, dict[str, object]]] = []
+    seen: ClassVar[list[tuple[str, dict[str, object]]]] = []
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))

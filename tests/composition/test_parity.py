@@ -11,10 +11,10 @@ import json
 from collections import Counter
 
 import pytest
+from composition_normalize import normalize_sdl
+from composition_support import FIXTURES, fixture_cases, fixture_sources
 
 from router.composition import compose
-from composition_support import FIXTURES, fixture_cases, fixture_sources
-from composition_normalize import normalize_sdl
 
 CASES = fixture_cases()
 

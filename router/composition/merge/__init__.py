@@ -46,7 +46,9 @@ def join_version(subgraphs: list[Subgraph]) -> tuple[int, int]:
 
 
 def merge_subgraphs(subgraphs: list[Subgraph], metas: list[Metadata]) -> MergeOutcome:
-    supergraph = Supergraph(graphs=graph_enum_names(subgraphs), join_version=join_version(subgraphs))
+    supergraph = Supergraph(
+        graphs=graph_enum_names(subgraphs), join_version=join_version(subgraphs)
+    )
     state = MergeState(subgraphs, metas, supergraph)
     add_features(state)
     add_types_shallow(state)
@@ -65,9 +67,9 @@ def merge_subgraphs(subgraphs: list[Subgraph], metas: list[Metadata]) -> MergeOu
             _merge_type(state, typedef)
     for typedef in by_kind.get(Kind.ENUM, []):
         _merge_type(state, typedef)
-    for kind, name in list(supergraph.roots.items()):
+    for root_kind, name in list(supergraph.roots.items()):
         if name not in supergraph.types:
-            del supergraph.roots[kind]
+            del supergraph.roots[root_kind]
     if "query" not in supergraph.roots:
         state.error(
             "NO_QUERIES",

@@ -76,5 +76,5 @@ def merge_default_value(
         state.error(
             "ARGUMENT_DEFAULT_MISMATCH" if kind == "Argument" else "INPUT_FIELD_DEFAULT_MISMATCH",
             f'{kind} "{coordinate}" has incompatible default values across subgraphs',
-            type_name=coordinate.split(".")[0],
+            type_name=coordinate.split(".", maxsplit=1)[0],
         )

@@ -7,10 +7,12 @@ every feature in use, in the order Apollo adds them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from graphql.language import print_ast
 
 from router.composition.merge.state import CARRIED, MergeState
-from router.composition.model import Directive, DirectiveDef, InputValue
+from router.composition.model import Directed, Directive, DirectiveDef, InputValue
 from router.composition.supergraph import FeatureLink
 
 _LOCATIONS_ALL = (
@@ -157,9 +159,11 @@ def merge_pending(state: MergeState) -> None:
     state.pending.clear()
 
 
-def _merge_applied(sources: list[object] | object, into: list[Directive], name: str, state: MergeState) -> None:
+def _merge_applied(
+    sources: Sequence[Directed | None], into: list[Directive], name: str, state: MergeState
+) -> None:
     applications: list[Directive] = []
-    for source in sources if isinstance(sources, list) else []:
+    for source in sources:
         if source is not None:
             applications += [d for d in source.directives if d.name == name]
     if not applications:

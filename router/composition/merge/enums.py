@@ -23,8 +23,8 @@ def merge_enum(state: MergeState, dest: TypeDef) -> None:
         value_sources = [s.values.get(name) if s else None for s in sources]
         merge_description(value_sources, value)
         record_directives(state, value_sources, value, dest.name, access_control_first=False)
-        for index, source in enumerate(value_sources):
-            if source is not None:
+        for index, value_source in enumerate(value_sources):
+            if value_source is not None:
                 value.directives.append(
                     Directive("join__enumValue", {"graph": enum_value(state.graph(index))})
                 )

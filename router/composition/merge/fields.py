@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from graphql.language import ValueNode
+
 from router.composition.merge.arguments import merge_arguments
 from router.composition.merge.override import OverrideOutcome, validate_override
 from router.composition.merge.state import MergeState, subgraph_list
@@ -101,7 +103,12 @@ def _merge_field(
 
 
 def _validate_external(
-    state: MergeState, dest: TypeDef, defined: dict[int, Field], field_def: Field, *, all_equal: bool
+    state: MergeState,
+    dest: TypeDef,
+    defined: dict[int, Field],
+    field_def: Field,
+    *,
+    all_equal: bool,
 ) -> None:
     from router.composition.merge.typeref import is_strict_subtype
 
@@ -125,7 +132,8 @@ def _validate_external(
                 state.error(
                     "EXTERNAL_ARGUMENT_MISSING",
                     f'Field "{field_def.coordinate}" is missing argument '
-                    f'"{field_def.coordinate}({arg}:)" in some subgraphs where it is marked @external',
+                    f'"{field_def.coordinate}({arg}:)" in some subgraphs where it is marked '
+                    "@external",
                     subgraph=state.names[index],
                     type_name=dest.name,
                     field_name=field_def.name,
@@ -170,7 +178,7 @@ def _add_join_field(
         label = outcome.labels.get(index)
         if source is None or (index in outcome.unused_overridden and not label):
             continue
-        args = {"graph": enum_value(state.graph(index))}
+        args: dict[str, ValueNode] = {"graph": enum_value(state.graph(index))}
         requires = source.first("requires")
         if requires is not None:
             args["requires"] = requires.args["fields"]
@@ -217,11 +225,14 @@ def _validate_sharing(
             (shareable if meta.is_shareable(owner, candidate) else non_shareable).append(index)
     if non_shareable and (shareable or len(non_shareable) > 1):
         resolving = [state.names[i] for i in sorted(shareable + non_shareable)]
-        culprits = subgraph_list([state.names[i] for i in non_shareable]) if shareable else "all of them"
+        culprits = (
+            subgraph_list([state.names[i] for i in non_shareable]) if shareable else "all of them"
+        )
         state.error(
             "INVALID_FIELD_SHARING",
             f'Non-shareable field "{field_def.coordinate}" is resolved from multiple subgraphs: it '
-            f"is resolved from {subgraph_list(resolving)} and defined as non-shareable in {culprits}",
+            f"is resolved from {subgraph_list(resolving)} and defined as non-shareable in "
+            f"{culprits}",
             type_name=dest.name,
             field_name=field_def.name,
         )

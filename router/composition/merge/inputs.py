@@ -1,4 +1,4 @@
-"""Input objects: the intersection of their fields (a required field missing somewhere is an error)."""
+"""Input objects: the intersection of their fields (a required one missing somewhere: error)."""
 
 from __future__ import annotations
 
@@ -33,12 +33,15 @@ def merge_input(state: MergeState, dest: TypeDef) -> None:
             state, field_sources, field_def, coordinate, input_position=True
         )
         if not all_equal:
-            for index, source in field_sources.items():
-                if source is not None:
+            for index, input_field in field_sources.items():
+                if input_field is not None:
                     field_def.directives.append(
                         Directive(
                             "join__field",
-                            {"graph": enum_value(state.graph(index)), "type": string(source.type)},
+                            {
+                                "graph": enum_value(state.graph(index)),
+                                "type": string(input_field.type),
+                            },
                         )
                     )
         merge_default_value(state, field_sources, field_def, coordinate, kind="Input field")
@@ -49,8 +52,8 @@ def merge_input(state: MergeState, dest: TypeDef) -> None:
                 state.error(
                     "REQUIRED_INPUT_FIELD_MISSING_IN_SOME_SUBGRAPH",
                     f'Input object field "{coordinate}" is required in some subgraphs but does not '
-                    f"appear in all subgraphs: it is required in {subgraph_list(required)} but does "
-                    f"not appear in {subgraph_list(missing)}",
+                    f"appear in all subgraphs: it is required in {subgraph_list(required)} but "
+                    f"does not appear in {subgraph_list(missing)}",
                     type_name=dest.name,
                     field_name=name,
                 )
@@ -59,8 +62,8 @@ def merge_input(state: MergeState, dest: TypeDef) -> None:
     if not dest.input_fields:
         state.error(
             "EMPTY_MERGED_INPUT_TYPE",
-            f'None of the fields of input object type "{dest.name}" are consistently defined in all '
-            "the subgraphs defining that type. As only fields common to all subgraphs are merged, "
-            "this would result in an empty type.",
+            f'None of the fields of input object type "{dest.name}" are consistently defined in '
+            "all the subgraphs defining that type. As only fields common to all subgraphs are "
+            "merged, this would result in an empty type.",
             type_name=dest.name,
         )

@@ -63,7 +63,9 @@ def validate_override(
         source_name = directive.string("from") or ""
         if source_name not in state.names:
             outcome.unknown_target.add(index)
-            state.hints.append(f'Source subgraph "{source_name}" for field "{coordinate}" does not exist.')
+            state.hints.append(
+                f'Source subgraph "{source_name}" for field "{coordinate}" does not exist.'
+            )
             continue
         if source_name == name:
             state.error(
@@ -76,8 +78,9 @@ def validate_override(
         if source_name in with_override:
             state.error(
                 "OVERRIDE_SOURCE_HAS_OVERRIDE",
-                f'Field "{coordinate}" on subgraph "{name}" is also marked with directive @override '
-                f'in subgraph "{source_name}". Only one @override directive is allowed per field.',
+                f'Field "{coordinate}" on subgraph "{name}" is also marked with directive '
+                f'@override in subgraph "{source_name}". Only one @override directive is allowed '
+                "per field.",
                 **where,
             )
             continue
@@ -107,19 +110,20 @@ def validate_override(
             outcome.unused_overridden.add(from_index)
         label = directive.string("label")
         if label is not None:
-            _apply_label(state, outcome, index, from_index, label, coordinate, where)
+            _apply_label(state, outcome, (index, from_index), label, where=where)
     return outcome
 
 
 def _apply_label(
     state: MergeState,
     outcome: OverrideOutcome,
-    index: int,
-    from_index: int,
+    indexes: tuple[int, int],
     label: str,
-    coordinate: str,
+    *,
     where: dict[str, str],
 ) -> None:
+    index, from_index = indexes
+    coordinate = f"{where['type_name']}.{where['field_name']}"
     match = _PERCENT.match(label)
     if _LABEL.match(label) or (match and 0 <= float(match[1]) <= 100):
         outcome.labels[index] = label
@@ -127,10 +131,10 @@ def _apply_label(
         return
     state.error(
         "OVERRIDE_LABEL_INVALID",
-        f'Invalid @override label "{label}" on field "{coordinate}" on subgraph "{where["subgraph"]}": '
-        "labels must start with a letter and after that may contain alphanumerics, underscores, "
-        'minuses, colons, periods, or slashes. Alternatively, labels may be of the form "percent(x)" '
-        "where x is a float between 0-100 inclusive.",
+        f'Invalid @override label "{label}" on field "{coordinate}" on subgraph '
+        f'"{where["subgraph"]}": labels must start with a letter and after that may contain '
+        "alphanumerics, underscores, minuses, colons, periods, or slashes. Alternatively, labels "
+        'may be of the form "percent(x)" where x is a float between 0-100 inclusive.',
         subgraph=where["subgraph"],
         type_name=where["type_name"],
         field_name=where["field_name"],

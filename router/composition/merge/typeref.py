@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from router.composition.merge.state import MergeState
+from router.composition.merge.state import MergeState, Position
 from router.composition.model import Field, InputValue, Kind, base_type
 
 Typed = Field | InputValue
@@ -78,7 +78,7 @@ def merge_type_reference(
         state.error(
             "FIELD_ARGUMENT_TYPE_MISMATCH" if is_argument else "FIELD_TYPE_MISMATCH",
             f'Type of {kind} "{coordinate}" is incompatible across subgraphs: it has {details}',
-            type_name=coordinate.split(".")[0],
+            type_name=coordinate.split(".", maxsplit=1)[0],
             field_name=coordinate.split(".")[1] if "." in coordinate else None,
         )
         return False
@@ -110,7 +110,7 @@ def _record_enum_usage(
     target = state.supergraph.types.get(name)
     if target is None or target.kind != Kind.ENUM:
         return
-    position = "Input" if input_position else "Output"
+    position: Position = "Input" if input_position else "Output"
     existing = state.enum_usage.get(name)
     state.enum_usage[name] = position if existing in (None, position) else "Both"
     examples = state.enum_examples.setdefault(name, {})

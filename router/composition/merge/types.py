@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from graphql.language import ValueNode
+
 from router.composition.merge.state import MergeState, PendingDirectives
-from router.composition.model import Directed, Directive, Kind, TypeDef, boolean_value, enum_value
+from router.composition.model import (
+    DEFAULT_ROOT_NAMES,
+    Directed,
+    Directive,
+    Kind,
+    TypeDef,
+    boolean_value,
+    enum_value,
+)
 from router.composition.model import string_value as string
 
 KIND_LABELS = {
@@ -33,7 +43,7 @@ def add_types_shallow(state: MergeState) -> None:
         first = next(s for s in sources if s is not None)
         if len(kinds) > 1:
             detail = " and ".join(
-                f'{KIND_LABELS[kind]} in {_quoted(subs)}' for kind, subs in kinds.items()
+                f"{KIND_LABELS[kind]} in {_quoted(subs)}" for kind, subs in kinds.items()
             )
             state.error(
                 "TYPE_KIND_MISMATCH",
@@ -47,9 +57,12 @@ def add_types_shallow(state: MergeState) -> None:
         ):
             kind = Kind.INTERFACE
         state.supergraph.types[name] = TypeDef(name=name, kind=kind)
-    for kind, default in (("query", "Query"), ("mutation", "Mutation"), ("subscription", "Subscription")):
-        if any(s.roots.get(kind) for s in state.subgraphs) and default in state.supergraph.types:
-            state.supergraph.roots[kind] = default
+    for root_kind, default in DEFAULT_ROOT_NAMES.items():
+        if (
+            any(s.roots.get(root_kind) for s in state.subgraphs)
+            and default in state.supergraph.types
+        ):
+            state.supergraph.roots[root_kind] = default
 
 
 def _quoted(names: Sequence[str]) -> str:
@@ -105,7 +118,7 @@ def add_join_type(state: MergeState, dest: TypeDef) -> None:
         interface_object = state.metas[index].is_interface_object(source)
         keys = source.applied("key")
         if not keys:
-            args = {"graph": graph}
+            args: dict[str, ValueNode] = {"graph": graph}
             if interface_object:
                 args["isInterfaceObject"] = boolean_value(True)
             dest.directives.append(Directive("join__type", args))

@@ -42,21 +42,35 @@ class JsonFormatter(logging.Formatter):
         }
         if self._service:
             entry["service"] = self._service
-        request_id = request_id_var.get()
-        if request_id is not None:
-            entry["request_id"] = request_id
         entry.update(
             (key, value)
             for key, value in vars(record).items()
-            if key not in _STANDARD_ATTRS and not key.startswith("_")
+            if key not in _STANDARD_ATTRS and not key.startswith("_") and value is not None
         )
         if record.exc_info:
             entry["exception"] = "".join(traceback.format_exception(*record.exc_info))
         return orjson.dumps(entry, default=str).decode()
 
 
+def _install_request_id_stamp() -> None:
+    """Stamp `request_id` on every record when it is created, i.e. in the request's context
+    (formatting may happen later or elsewhere, e.g. in pytest's caplog)."""
+    make_record = logging.getLogRecordFactory()
+    if getattr(make_record, "stamps_request_id", False):
+        return
+
+    def stamped(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = make_record(*args, **kwargs)
+        record.request_id = request_id_var.get()
+        return record
+
+    stamped.stamps_request_id = True  # type: ignore[attr-defined]
+    logging.setLogRecordFactory(stamped)
+
+
 def configure_logging(*, level: str, service: str) -> None:
     """Send every logger's records to stderr as JSON (idempotent; replaces root handlers)."""
+    _install_request_id_stamp()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter(service=service))
     root = logging.getLogger()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
@@ -40,9 +39,12 @@ async def run_seeds(services: Sequence[str], *, database_url: str) -> dict[str, 
     try:
         for service in services:
             module_name = f"subgraphs.{service}.seed"
-            if importlib.util.find_spec(module_name) is None:
-                continue
-            module = import_module(module_name)
+            try:
+                module = import_module(module_name)
+            except ModuleNotFoundError as error:
+                if error.name not in {module_name, f"subgraphs.{service}"}:
+                    raise
+                continue  # no demo data for this subgraph
             seed = cast("SeedFunction", module.seed)
             name = f"{module_name}:v{getattr(module, 'SEED_VERSION', 1)}"
             ran[service] = await _seed_once(

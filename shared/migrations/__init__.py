@@ -12,12 +12,14 @@ applies what is missing, the others then find nothing to do.
 from __future__ import annotations
 
 import re
+import threading
 
 from alembic import command
 from alembic.config import Config
 
 __all__ = ["alembic_config", "upgrade"]
 
+_ALEMBIC_IS_PROCESS_GLOBAL = threading.Lock()
 _SERVICE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 
@@ -34,5 +36,10 @@ def alembic_config(service: str, database_url: str) -> Config:
 
 def upgrade(service: str, database_url: str, revision: str = "head") -> None:
     """Bring `service`'s schema to `revision`. Blocking: call it outside an event loop
-    (or via `asyncio.to_thread`)."""
-    command.upgrade(alembic_config(service, database_url), revision)
+    (or via `asyncio.to_thread`).
+
+    Alembic's `context` is process-global, so calls within one process take turns; across
+    processes, the advisory lock in env.py does the same job.
+    """
+    with _ALEMBIC_IS_PROCESS_GLOBAL:
+        command.upgrade(alembic_config(service, database_url), revision)

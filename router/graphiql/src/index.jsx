@@ -40,6 +40,11 @@ async function fetcher(params, options) {
   if (params.operationName !== "IntrospectionQuery") {
     planStore.set(plan ? plan.text : "The router returned no plan for this request.");
   }
+  if (plan) {
+    // Shown in the "Query plan" panel; keep the result pane to what the client asked for.
+    delete body.extensions.apolloQueryPlan;
+    if (Object.keys(body.extensions).length === 0) delete body.extensions;
+  }
   return body;
 }
 

@@ -21,14 +21,14 @@ def test_env_references_are_expanded_with_defaults(tmp_path: Path) -> None:
     path = tmp_path / "router.yaml"
     path.write_text(
         "supergraph:\n"
-        "  listen: ${env.HOST:-0.0.0.0}:${env.PORT}\n"
+        "  listen: ${env.HOST:-127.0.0.2}:${env.PORT}\n"
         "traffic_shaping:\n"
         "  subgraphs:\n"
         "    users: {timeout: 250ms, deduplicate_query: false}\n",
         encoding="utf-8",
     )
     config = load_config(path, environ={"PORT": "4100"})
-    assert (config.supergraph.host, config.supergraph.port) == ("0.0.0.0", 4100)
+    assert (config.supergraph.host, config.supergraph.port) == ("127.0.0.2", 4100)
     assert config.traffic_shaping.for_subgraph("users") == (False, 0.25)
     assert config.traffic_shaping.for_subgraph("media") == (True, 30.0)
 

@@ -8,8 +8,6 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from router.composition import SubgraphSource
 
 HERE = Path(__file__).parent
@@ -55,9 +53,25 @@ def compose_with_apollo(sources: list[SubgraphSource]) -> dict[str, object]:
     return result
 
 
-@pytest.fixture
-def require_apollo() -> None:
-    if not apollo_available():
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is required in CI to compare with @apollo/composition")
-        pytest.skip("node or @apollo/composition not available (set APOLLO_COMPOSITION_DIR)")
+def project_sources() -> list[SubgraphSource]:
+    """The project's subgraphs as listed in supergraph.yaml, SDL printed from their Strawberry
+    schemas (`subgraphs/<name>/schema.py`: `Query`, optional `Mutation`, optional `TYPES`)."""
+    import importlib
+
+    import yaml
+
+    from router.composition.config import expand_env
+    from shared.app import build_schema
+
+    config = yaml.safe_load((HERE.parents[1] / "supergraph.yaml").read_text())
+    sources = []
+    for name, entry in config["subgraphs"].items():
+        module = importlib.import_module(f"subgraphs.{name}.schema")
+        schema = build_schema(
+            query=module.Query,
+            mutation=getattr(module, "Mutation", None),
+            types=getattr(module, "TYPES", ()),
+        )
+        url = expand_env(entry["routing_url"], {}, where=name)
+        sources.append(SubgraphSource(name, url, schema.as_str()))
+    return sources

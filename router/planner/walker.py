@@ -267,6 +267,27 @@ class Walker:
             produced |= self._plan_remote(group, type_name, target, path, remote, provided, conds)
         return produced
 
+    def _key_obtainable(self, type_name: str, graph: str, key: str, depth: int) -> bool:
+        """Can ``graph`` get these key fields, locally or through hops it can make itself?"""
+        if self.index.key_local(type_name, graph, key):
+            return True
+        if depth == 0:
+            return False
+        hops = self.index.hops(type_name, graph)
+        return all(
+            isinstance(item, NField)
+            and (
+                self._local(graph, type_name, item.name, None)
+                or any(
+                    h.subgraph != graph
+                    and self.index.resolvable(h.subgraph, h.entity, item.name, None, self.labels)
+                    and self._key_obtainable(type_name, graph, h.key, depth - 1)
+                    for h in hops
+                )
+            )
+            for item in self.index.field_set(type_name, key)
+        )
+
     def _split_stuck(
         self, graph: str, type_name: str, item: NField, provided: Provided | None
     ) -> tuple[NField | None, NField | None]:
@@ -287,6 +308,7 @@ class Walker:
             and not self._local(graph, child_type, sub.name, below)
             and not any(
                 self.index.resolvable(h.subgraph, h.entity, sub.name, None, self.labels)
+                and self._key_obtainable(child_type, graph, h.key, 2)
                 for h in hops
             )
         ]
@@ -496,38 +518,50 @@ class Walker:
         conds: tuple[Condition, ...],
     ) -> set[int]:
         produced: set[int] = set()
-        pending = list(remote)
+        # each pending entry remembers the subgraphs that already served part of it
+        pending: list[tuple[Entry, frozenset[str]]] = [(e, frozenset()) for e in remote]
         hops = self.index.hops(type_name, group.subgraph)
         while pending:
-            options: dict[tuple[Hop, tuple[Condition, ...]], list[Entry]] = {}
-            for entry in pending:
-                item = entry[0]
+            options: dict[
+                tuple[Hop, tuple[Condition, ...]], list[tuple[Entry, frozenset[str]]]
+            ] = {}
+            for pend in pending:
+                (item, item_conds), tried = pend
                 assert isinstance(item, NField)
                 for hop in hops:
-                    if self.index.resolvable(
+                    if hop.subgraph not in tried and self.index.resolvable(
                         hop.subgraph, hop.entity, item.name, None, self.labels
                     ):
-                        options.setdefault((hop, entry[1]), []).append(entry)
+                        options.setdefault((hop, item_conds), []).append(pend)
             if not options:
-                names = ", ".join(
-                    f"{type_name}.{e[0].name}" for e in pending if isinstance(e[0], NField)
-                )
+                names = ", ".join(f"{type_name}.{p[0][0].name}" for p in pending)  # type: ignore[union-attr]
                 raise PlanningError(f"no subgraph can resolve {names} from {group.subgraph}")
             best = max(
                 options,
                 key=lambda o: (
                     len(options[o]),
-                    self._subtree_score(o[0], options[o]),
+                    self._subtree_score(o[0], [p[0] for p in options[o]]),
                     self.index.key_local(type_name, group.subgraph, o[0].key),
                     -self.index.order[o[0].subgraph],
                 ),
             )
+            hop = best[0]
             chosen = options[best]
+            chosen_ids = {id(p) for p in chosen}
+            pending = [p for p in pending if id(p) not in chosen_ids]
+            entries: list[Entry] = []
+            for (item, item_conds), tried in chosen:
+                assert isinstance(item, NField)
+                served, rest = self._split_stuck(hop.subgraph, hop.entity, item, None)
+                if rest is not None and served is not None:
+                    # part of this field's selection must come from elsewhere: split it
+                    pending.append(((rest, item_conds), tried | {hop.subgraph}))
+                    entries.append((served, item_conds))
+                else:
+                    entries.append((item, item_conds))
             produced |= self._jump(
-                group, type_name, target, path, best[0], chosen, best[1], provided, conds
+                group, type_name, target, path, hop, entries, best[1], provided, conds
             )
-            chosen_ids = {id(e) for e in chosen}
-            pending = [e for e in pending if id(e) not in chosen_ids]
         return produced
 
     def _subtree_score(self, hop: Hop, entries: list[Entry]) -> int:

@@ -162,9 +162,7 @@ async def test_objects_with_null_keys_are_not_sent_as_representations() -> None:
 
 
 @pytest.mark.parametrize(("with_stock", "calls"), [(True, ["a", "b"]), (False, ["a"])])
-async def test_condition_nodes_skip_fetches_by_variable(
-    with_stock: bool, calls: list[str]
-) -> None:
+async def test_condition_nodes_skip_fetches_by_variable(with_stock: bool, calls: list[str]) -> None:
     result, subgraphs = await _run(
         "include-skip-conditions",
         "query ($s: Boolean!) { product { name stock @include(if: $s) } }",
@@ -203,9 +201,7 @@ async def test_interface_object_typename_never_replaces_the_concrete_one() -> No
         "interface-object",
         "{ accounts { __typename bio ... on Admin { level } } }",
         {
-            "profiles": {
-                "data": {"accounts": [{"__typename": "Account", "bio": "hi", "id": "1"}]}
-            },
+            "profiles": {"data": {"accounts": [{"__typename": "Account", "bio": "hi", "id": "1"}]}},
             "accounts": _entities(lambda rep: {"__typename": "Admin", "level": 7}),
         },
     )

@@ -74,28 +74,55 @@ class Walker:
         for item, conds in self._flatten(op.root_type, op.selections, ()):
             if not isinstance(item, NField) or item.name == TYPENAME:
                 continue
-            graph = self._root_graph(op.root_type, item)
-            if op.kind == "mutation":
-                last = self.roots[-1] if self.roots else None
-                group = last if last is not None and last.subgraph == graph else None
-            else:
-                group = by_graph.get(graph)
-            if group is None:
-                group = self._new_group(graph, (), (), entity=False)
-                self.roots.append(group)
-                by_graph[graph] = group
-            self._plan_local_field(group, op.root_type, group.output, (), item, conds, None, ())
+            for graph, part in self._root_parts(op.root_type, item, shareable=op.kind == "query"):
+                if op.kind == "mutation":
+                    last = self.roots[-1] if self.roots else None
+                    group = last if last is not None and last.subgraph == graph else None
+                else:
+                    group = by_graph.get(graph)
+                if group is None:
+                    group = self._new_group(graph, (), (), entity=False)
+                    self.roots.append(group)
+                    by_graph[graph] = group
+                self._plan_local_field(group, op.root_type, group.output, (), part, conds, None, ())
         for group in self.groups:
             group.output.prune()
             group.output.alias_conflicts()
         return self.roots
 
-    def _root_graph(self, root_type: str, item: NField) -> str:
-        candidates = [
+    def _root_parts(
+        self, root_type: str, item: NField, *, shareable: bool
+    ) -> list[tuple[str, NField]]:
+        """The subgraph(s) serving a root field. A query field several subgraphs share, whose
+        selection no single one can reach (no keys to hop with), is fetched from each of them
+        for its part and deep-merged (shared root)."""
+        parts: list[tuple[str, NField]] = []
+        tried: set[str] = set()
+        current = item
+        while True:
+            graph = self._root_graph(root_type, current, tried)
+            if not shareable:
+                return [(graph, current)]
+            tried.add(graph)
+            local, rest = self._split_stuck(graph, root_type, current, None)
+            others = rest is not None and self._root_candidates(root_type, rest, tried)
+            if rest is None or not others:
+                # served whole here, or nowhere else to go (the walker reports what is missing)
+                parts.append((graph, current))
+                return parts
+            if local is not None:
+                parts.append((graph, local))
+                current = rest
+
+    def _root_candidates(self, root_type: str, item: NField, tried: set[str]) -> list[str]:
+        return [
             g
             for g in self.sg.subgraphs
-            if self.index.resolvable(g, root_type, item.name, None, self.labels)
+            if g not in tried and self.index.resolvable(g, root_type, item.name, None, self.labels)
         ]
+
+    def _root_graph(self, root_type: str, item: NField, tried: set[str] | None = None) -> str:
+        candidates = self._root_candidates(root_type, item, tried or set())
         if not candidates:
             raise PlanningError(f"no subgraph resolves {root_type}.{item.name}")
         if len(candidates) == 1:

@@ -64,6 +64,9 @@ class Walker:
         self.groups: list[FetchGroup] = []
         self.roots: list[FetchGroup] = []
         self._depth = 0
+        # abstract selections under a field several subgraphs share: only their common members
+        self._restricted: dict[int, frozenset[str]] = {}
+        self._shared_sets: dict[int, OutSet] = {}  # selections under fields 2+ subgraphs serve
         # fields delivered by an `_entities` hop with their requirements: local in that fetch
         self._served: dict[int, Item] = {}
 
@@ -390,9 +393,14 @@ class Walker:
         )
         if item.selections is None or out.children is None:
             return set()
+        child_type = self.index.field_type_in(type_name, item, group.subgraph)
+        shared = self._shared_graphs(type_name, item.name)
+        if len(shared) > 1:
+            self._shared_sets[id(out.children)] = out.children
         if is_abstract_output(item):
             out.children.add_typename()
-        child_type = self.index.field_type_in(type_name, item, group.subgraph)
+            if len(shared) > 1 and id(target) in self._shared_sets:
+                self._restricted[id(out.children)] = self._common_members(shared, child_type)
         child_path = (*path, item.key, *("@",) * list_depth(item.type))
         return self.plan_items(
             group,
@@ -417,14 +425,20 @@ class Walker:
         target.add_typename()
         graph = group.subgraph
         produced = {group.id}
-        if self._simple_abstract(graph, type_name, items, provided):
+        if id(target) not in self._restricted and self._simple_abstract(
+            graph, type_name, items, provided
+        ):
             for item, item_conds in self._flatten(type_name, items, ()):
                 if isinstance(item, NField) and item.name != TYPENAME:
                     produced |= self._plan_local_field(
                         group, type_name, target, path, item, item_conds, provided, conds
                     )
             return produced
-        for concrete in sorted(self.sg.possible_types(type_name, graph)):
+        possible = self.sg.possible_types(type_name, graph)
+        if not possible:
+            self._check_reachable(graph, type_name, items)
+        possible = self._restricted.get(id(target), possible) & possible
+        for concrete in sorted(possible):
             entries = self._flatten(concrete, items, ())
             if not any(isinstance(i, NField) and i.name != TYPENAME for i, _ in entries):
                 continue
@@ -439,6 +453,36 @@ class Walker:
                 conds,
             )
         return produced
+
+    def _shared_graphs(self, parent: str, field_name: str) -> list[str]:
+        meta = self.sg.types[parent].fields.get(field_name)
+        return [
+            g
+            for g in (meta.graphs if meta else ())
+            if self.index.resolvable(g, parent, field_name, None, self.labels)
+        ]
+
+    def _common_members(self, graphs: list[str], child_type: str) -> frozenset[str]:
+        """Members every subgraph resolving a shared field knows: below a shared parent, the
+        value must not depend on which subgraph served it."""
+        common = self.sg.possible_types(child_type, graphs[0])
+        for graph in graphs[1:]:
+            common &= self.sg.possible_types(child_type, graph)
+        return common
+
+    def _check_reachable(self, graph: str, type_name: str, items: list[Item]) -> None:
+        """With no implementation known here, interface fields must be local or reachable."""
+        hops = self.index.hops(type_name, graph)
+        for item, _ in self._flatten(type_name, items, ()):
+            if not isinstance(item, NField) or item.name == TYPENAME:
+                continue
+            if self._local(graph, type_name, item.name, None):
+                continue
+            if not any(
+                self.index.resolvable(h.subgraph, h.entity, item.name, None, self.labels)
+                for h in hops
+            ):
+                raise PlanningError(f"no subgraph can resolve {type_name}.{item.name} from {graph}")
 
     def _simple_abstract(
         self, graph: str, type_name: str, items: list[Item], provided: Provided | None

@@ -34,6 +34,8 @@ _VARIABLE_ERROR = re.compile(
     re.DOTALL,
 )
 _NAME = re.compile(r"[A-Za-z_]\w*")
+# Reasons naming the offending input field themselves (missing or unknown fields).
+_FIELD_IN_REASON = re.compile(r"(?:include required field|^Field) '(?P<field>\w+)'")
 
 
 def _copy(error: GraphQLError, message: str, extensions: dict[str, object]) -> GraphQLError:
@@ -51,9 +53,11 @@ def _variable_fields(message: str) -> dict[str, str] | None:
     match = _VARIABLE_ERROR.match(message)
     if match is None:
         return None
+    reason = match.group("reason") or message
     names = _NAME.findall(match.group("path") or "")
-    field = names[-1] if names else match.group("variable")
-    return {field: match.group("reason") or message}
+    if (named := _FIELD_IN_REASON.search(reason)) is not None:
+        names.append(named.group("field"))
+    return {names[-1] if names else match.group("variable"): reason}
 
 
 def map_error(error: GraphQLError) -> GraphQLError:

@@ -80,7 +80,7 @@ def clean_email(value: str) -> str:
         or not _EMAIL_LOCAL.fullmatch(local)
         or len(labels) < 2
         or not all(_DOMAIN_LABEL.fullmatch(label) for label in labels)
-        or not labels[-1].isalpha()
+        or labels[-1].isdigit()
     ):
         raise ValueError("is not a valid email address")
     return email

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from graphql import print_ast
+from graphql.language import ast
+
 from router.planner.graph import (
     Hop,
     Provided,
@@ -29,11 +32,12 @@ from router.planner.operation import (
     NormalizedOperation,
     PlanningError,
 )
-from router.planner.selection import OutSet
+from router.planner.selection import OutField, OutFragment, OutSet
 
 __all__ = ["FetchGroup", "Walker"]
 
 _MAX_HOP_DEPTH = 16
+REQUIRES_MARK = "__req"  # internal alias of a requirement clashing with another argument set
 
 Entry = tuple[Item, tuple[Condition, ...]]
 
@@ -64,6 +68,7 @@ class Walker:
         self.groups: list[FetchGroup] = []
         self.roots: list[FetchGroup] = []
         self._depth = 0
+        self._req_aliases = 0
         # abstract selections under a field several subgraphs share: only their common members
         self._restricted: dict[int, frozenset[str]] = {}
         self._shared_sets: dict[int, OutSet] = {}  # selections under fields 2+ subgraphs serve
@@ -190,7 +195,9 @@ class Walker:
         path: tuple[str, ...],
         conditions: tuple[Condition, ...],
         deps: set[int],
+        required: tuple[str, list[Item]],
     ) -> FetchGroup:
+        type_name, items = required
         for child_id in parent.children:
             child = self.groups[child_id]
             if (
@@ -198,6 +205,7 @@ class Walker:
                 and child.path == path
                 and child.conditions == conditions
                 and not self._reaches(child.id, deps)
+                and not self._input_clash(child, type_name, items)
             ):
                 child.deps |= deps
                 return child
@@ -205,6 +213,26 @@ class Walker:
         child.deps = {parent.id, *deps}
         parent.children.append(child.id)
         return child
+
+    def _input_clash(self, child: FetchGroup, type_name: str, items: list[Item]) -> bool:
+        for entry in child.inputs:
+            if isinstance(entry, OutFragment) and entry.type_condition == type_name:
+                return any(
+                    isinstance(i, NField) and _clash(entry.children, i, by_name=True) for i in items
+                )
+        return False
+
+    def _alias_clashes(self, target: OutSet, required: list[Item]) -> list[Item]:
+        """Requirements whose response key is taken by the same field with other arguments are
+        fetched under an internal alias (the representation still names the field)."""
+        result: list[Item] = []
+        for item in required:
+            if isinstance(item, NField) and _clash(target, item, by_name=False):
+                self._req_aliases += 1
+                alias = f"{item.name}{REQUIRES_MARK}{self._req_aliases}"
+                item = replace(item, alias=alias, key=alias)  # noqa: PLW2901
+            result.append(item)
+        return result
 
     def _reaches(self, ancestor: int, deps: set[int]) -> bool:
         """Does any group in ``deps`` (transitively) depend on ``ancestor``?"""
@@ -630,10 +658,38 @@ class Walker:
                     entries.append((served, item_conds))
                 else:
                     entries.append((item, item_conds))
-            produced |= self._jump(
-                group, type_name, target, path, hop, entries, best[1], provided, conds
-            )
+            for batch in self._compatible_batches(hop, entries):
+                produced |= self._jump(
+                    group, type_name, target, path, hop, batch, best[1], provided, conds
+                )
         return produced
+
+    def _requirements(self, hop: Hop, entries: list[Entry]) -> list[Item]:
+        required: list[Item] = []
+        for item, _ in entries:
+            if isinstance(item, NField):
+                info = self.index.field_info(hop.entity, item.name, hop.subgraph)
+                if info is not None and info.requires:
+                    required.extend(self.index.field_set(hop.entity, info.requires))
+        return required
+
+    def _compatible_batches(self, hop: Hop, entries: list[Entry]) -> list[list[Entry]]:
+        """Fields whose requirements need one field with different arguments cannot share a
+        representation: they go to separate ``_entities`` calls."""
+        batches: list[tuple[list[Entry], OutSet]] = []
+        for entry in entries:
+            required = self._requirements(hop, [entry])
+            for batch, seen in batches:
+                if not any(
+                    isinstance(r, NField) and _clash(seen, r, by_name=True) for r in required
+                ):
+                    break
+            else:
+                batch, seen = [], OutSet()
+                batches.append((batch, seen))
+            batch.append(entry)
+            _copy_items(self, hop.entity, required, seen)
+        return [batch for batch, _ in batches]
 
     def _subtree_score(self, hop: Hop, entries: list[Entry]) -> int:
         """How much of the hopped fields' sub-selections the target serves without hopping on."""
@@ -664,17 +720,14 @@ class Walker:
             key_items = list(self.index.field_set(type_name, hop.key))
             deps = self.plan_items(group, type_name, target, path, key_items, provided, conds)
             target.add_typename()
-            required: list[Item] = []
-            for item, _ in entries:
-                if isinstance(item, NField):
-                    info = self.index.field_info(hop.entity, item.name, hop.subgraph)
-                    if info is not None and info.requires:
-                        required.extend(self.index.field_set(hop.entity, info.requires))
+            required = self._alias_clashes(target, self._requirements(hop, entries))
             if required:
                 deps |= self.plan_items(
                     group, type_name, target, path, required, provided, group_conds
                 )
-            child = self._child_group(group, hop.subgraph, path, group_conds, deps)
+            child = self._child_group(
+                group, hop.subgraph, path, group_conds, deps, (type_name, required)
+            )
             representation = child.inputs.add_fragment(type_name).children
             representation.add_typename()
             _copy_items(self, type_name, key_items + required, representation)
@@ -723,3 +776,23 @@ def _copy_items(walker: Walker, type_name: str, items: list[Item], target: OutSe
             if is_abstract_output(item):
                 out.children.add_typename()
             _copy_items(walker, item.type_name, item.selections, out.children)
+
+
+def _args(arguments: tuple[ast.ArgumentNode, ...]) -> tuple[str, ...]:
+    return tuple(print_ast(a) for a in arguments)
+
+
+def _clash(selection: OutSet, item: NField, *, by_name: bool) -> bool:
+    """Would adding ``item`` to ``selection`` merge it with the same field under other arguments
+    (compared by response key, or by field name inside representations)?"""
+    wanted = item.name if by_name else item.key
+    for entry in selection:
+        if not isinstance(entry, OutField) or (entry.name if by_name else entry.key) != wanted:
+            continue
+        if entry.name != item.name or _args(entry.arguments) != _args(item.arguments):
+            return True
+        if entry.children is not None and item.selections:
+            for sub in item.selections:
+                if isinstance(sub, NField) and _clash(entry.children, sub, by_name=by_name):
+                    return True
+    return False

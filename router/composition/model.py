@@ -7,6 +7,7 @@ GraphQL literals (graphql-core value nodes), so printing them back is exact.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -14,8 +15,10 @@ from graphql.language import (
     BooleanValueNode,
     EnumValueNode,
     ListValueNode,
+    ObjectValueNode,
     StringValueNode,
     ValueNode,
+    VariableNode,
     print_ast,
 )
 
@@ -59,10 +62,24 @@ class Directive:
         return []
 
     def printed_args(self) -> str:
-        return ", ".join(f"{name}: {print_ast(value)}" for name, value in self.args.items())
+        return ", ".join(f"{name}: {print_value(value)}" for name, value in self.args.items())
 
     def __str__(self) -> str:
         return f"@{self.name}({self.printed_args()})" if self.args else f"@{self.name}"
+
+
+def print_value(value: ValueNode) -> str:
+    """A GraphQL literal printed as Apollo prints it (`{a: 1, b: [X, Y]}`, JSON-quoted strings)."""
+    if isinstance(value, StringValueNode):
+        return json.dumps(value.value, ensure_ascii=False)
+    if isinstance(value, ListValueNode):
+        return "[" + ", ".join(print_value(v) for v in value.values) + "]"
+    if isinstance(value, ObjectValueNode):
+        fields = ", ".join(f"{f.name.value}: {print_value(f.value)}" for f in value.fields)
+        return "{" + fields + "}"
+    if isinstance(value, VariableNode):
+        return "$" + value.name.value
+    return print_ast(value)
 
 
 def string_value(value: str) -> StringValueNode:

@@ -14,6 +14,7 @@ from graphql import GraphQLSyntaxError
 from graphql.language import (
     DirectiveDefinitionNode,
     DirectiveNode,
+    DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
     FieldDefinitionNode,
@@ -35,8 +36,10 @@ from graphql.language import (
     TypeExtensionNode,
     UnionTypeDefinitionNode,
     UnionTypeExtensionNode,
+    Visitor,
     parse,
     print_ast,
+    visit,
 )
 
 from router.composition.errors import CompositionError
@@ -64,6 +67,17 @@ from router.composition.subgraph import (
 _URL = re.compile(r"^(?P<identity>.*/(?P<name>[^/]+))/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
 _PLUMBING_TYPES = frozenset({"_Any", "_Service", "_Entity", "FieldSet", "_FieldSet"})
 _PLUMBING_FIELDS = frozenset({"_service", "_entities"})
+_APOLLO_SPECS = {
+    f"https://specs.apollo.dev/{name}": directives
+    for name, directives in (
+        ("tag", ("tag",)),
+        ("inaccessible", ("inaccessible",)),
+        ("authenticated", ("authenticated",)),
+        ("requiresScopes", ("requiresScopes",)),
+        ("policy", ("policy",)),
+        ("cost", ("cost", "listSize")),
+    )
+}
 _SPEC_PREFIXES = ("link__", "federation__", "join__")
 _OBJECT_NODES = (ObjectTypeDefinitionNode, ObjectTypeExtensionNode)
 _INTERFACE_NODES = (InterfaceTypeDefinitionNode, InterfaceTypeExtensionNode)
@@ -97,7 +111,29 @@ def parse_subgraph(source: SubgraphSource) -> Subgraph | list[CompositionError]:
         if default in subgraph.types:
             subgraph.roots[kind] = default
     _check_references(subgraph, errors)
+    _check_directive_names(document, subgraph, errors)
     return errors or subgraph
+
+
+_BUILT_IN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "include", "skip", "oneOf", "link"})
+
+
+def _check_directive_names(
+    document: DocumentNode, subgraph: Subgraph, errors: list[CompositionError]
+) -> None:
+    """Every applied directive must be defined, built in, or named by a `@link`."""
+    known = set(subgraph.federation_names) | _BUILT_IN_DIRECTIVES
+    known |= {d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)}
+    unknown: list[str] = []
+
+    class Collector(Visitor):
+        def enter_directive(self, node: DirectiveNode, *_: object) -> None:
+            name = node.name.value
+            if name not in known and name not in unknown:
+                unknown.append(name)
+
+    visit(document, Collector())
+    errors.extend(_invalid(subgraph.name, f'Unknown directive "@{name}".') for name in unknown)
 
 
 def _invalid(subgraph: str, message: str) -> CompositionError:
@@ -123,8 +159,10 @@ def _resolve_links(
         prefix = directive.string("as") or match["name"]
         if match["identity"] == FEDERATION_SPEC:
             federation = (int(match["major"]), int(match["minor"]))
+            imported = set(imports.values())
             for canonical in FEDERATION_DIRECTIVES:
-                subgraph.federation_names[f"{prefix}__{canonical}"] = canonical
+                if canonical not in imported:
+                    subgraph.federation_names[f"{prefix}__{canonical}"] = canonical
             for local, original in imports.items():
                 if original in FEDERATION_DIRECTIVES:
                     subgraph.federation_names[local] = original
@@ -136,6 +174,12 @@ def _resolve_links(
                             subgraph=subgraph.name,
                         )
                     )
+        elif match["identity"] in _APOLLO_SPECS:
+            # A spec also importable from the federation spec (`@link(url: ".../tag/v0.3")`).
+            for canonical in _APOLLO_SPECS[match["identity"]]:
+                local = imports_by_original(imports).get(canonical, f"{prefix}__{canonical}")
+                subgraph.federation_names[local] = canonical
+            subgraph.federation_names.setdefault(prefix, match["name"])
         else:
             link = Link(url, match["identity"], prefix, f"v{match['major']}.{match['minor']}")
             link.imports = imports
@@ -151,6 +195,10 @@ def _resolve_links(
         if name == "composeDirective":
             composed = _directive(node, {}).string("name") or ""
             subgraph.composed.append(composed.removeprefix("@"))
+
+
+def imports_by_original(imports: dict[str, str]) -> dict[str, str]:
+    return {original: local for local, original in imports.items()}
 
 
 def _imports(node: DirectiveNode, errors: list[CompositionError], name: str) -> dict[str, str]:

@@ -6,9 +6,15 @@ directives their application order; `link`/`join` plumbing depends on the join v
 
 from __future__ import annotations
 
-from graphql.language import print_ast
-
-from router.composition.model import Directive, EnumValue, Field, InputValue, Kind, TypeDef
+from router.composition.model import (
+    Directive,
+    EnumValue,
+    Field,
+    InputValue,
+    Kind,
+    TypeDef,
+    print_value,
+)
 from router.composition.supergraph import Supergraph
 
 INDENT = "  "
@@ -170,7 +176,7 @@ def _enum_value(value: EnumValue, first: bool) -> str:
 
 
 def _input_value(value: InputValue) -> str:
-    default = f" = {print_ast(value.default)}" if value.default is not None else ""
+    default = f" = {print_value(value.default)}" if value.default is not None else ""
     return f"{value.name}: {value.type}{default}" + _inline(value.directives)
 
 

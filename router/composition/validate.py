@@ -24,6 +24,7 @@ def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
     checker.check_requires_and_provides()
     checker.check_externals()
     checker.check_interface_keys()
+    checker.check_access_control_on_interfaces()
     return checker.errors
 
 
@@ -234,6 +235,33 @@ class _Checker:
                         f"implementation type{'s' if len(missing) > 1 else ''} {names}.",
                         interface,
                     )
+
+    def check_access_control_on_interfaces(self) -> None:
+        """@authenticated, @requiresScopes and @policy do not go on interfaces (Apollo's rule)."""
+        for typedef in self.subgraph.types.values():
+            is_object = self.meta.is_interface_object(typedef)
+            if typedef.kind != Kind.INTERFACE and not is_object:
+                continue
+            kind = "interface object" if is_object else "interface"
+            elements: list[tuple[str, str, Field | None, list[Directive]]] = [
+                (kind, typedef.name, None, typedef.directives)
+            ]
+            elements += [
+                ("field", f.coordinate, f, f.directives)
+                for f in typedef.fields.values()
+                if typedef.kind == Kind.INTERFACE
+            ]
+            for label, coordinate, field_def, directives in elements:
+                for directive in directives:
+                    if directive.name in ("authenticated", "requiresScopes", "policy"):
+                        self.error(
+                            "AUTH_REQUIREMENTS_APPLIED_ON_INTERFACE",
+                            f'Invalid use of @{directive.name} on {label} "{coordinate}": '
+                            f"@{directive.name} cannot be applied on interfaces, interface "
+                            "fields and interface objects",
+                            typedef,
+                            field_def,
+                        )
 
 
 def _printed(directive: Directive) -> str:

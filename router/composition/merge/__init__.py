@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from router.composition.errors import CompositionError
-from router.composition.merge.directives import add_features, merge_pending
+from router.composition.merge.directives import (
+    add_features,
+    merge_executable_definitions,
+    merge_pending,
+)
 from router.composition.merge.enums import merge_enum
 from router.composition.merge.fields import merge_fields
 from router.composition.merge.inputs import merge_input
@@ -75,6 +79,7 @@ def merge_subgraphs(subgraphs: list[Subgraph], metas: list[Metadata]) -> MergeOu
             "NO_QUERIES",
             "No queries found in any subgraph: a supergraph must have a query root type.",
         )
+    merge_executable_definitions(state)
     merge_pending(state)
     _add_interface_object_fields(state)
     return MergeOutcome(supergraph, state.errors, state.hints)

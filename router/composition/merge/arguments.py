@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from graphql.language import print_ast
-
 from router.composition.merge.state import MergeState, subgraph_list
 from router.composition.merge.typeref import merge_type_reference
 from router.composition.merge.types import merge_description, record_directives
-from router.composition.model import Field, InputValue
+from router.composition.model import Field, InputValue, print_value
 
 
 def merge_arguments(state: MergeState, sources: Mapping[int, Field | None], dest: Field) -> None:
@@ -60,7 +58,7 @@ def merge_default_value(
     for source in sources.values():
         if source is None:
             continue
-        value = print_ast(source.default) if source.default is not None else None
+        value = print_value(source.default) if source.default is not None else None
         if printed is None:
             if seen and value is not None:
                 inconsistent = True

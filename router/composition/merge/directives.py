@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from graphql.language import print_ast
 
 from router.composition.merge.state import CARRIED, MergeState
+from router.composition.merge.strategies import merge_applications
 from router.composition.model import Directed, Directive, DirectiveDef, InputValue
 from router.composition.supergraph import FeatureLink
 
@@ -102,7 +103,7 @@ def add_features(state: MergeState) -> None:
             definitions["cost__listSize"] = SPEC_DEFINITIONS["listSize"].replace(
                 "@listSize", "@cost__listSize"
             )
-    _add_composed(state, used)
+    _add_composed(state)
 
 
 def _applied_in(subgraph: object, name: str) -> bool:
@@ -116,24 +117,80 @@ def _applied_in(subgraph: object, name: str) -> bool:
     return False
 
 
-def _add_composed(state: MergeState, used: set[str]) -> None:
+def _add_composed(state: MergeState) -> None:
+    """`@composeDirective`-d directives: the latest version of their feature wins (link and
+    definition), like Apollo's compose-directive manager."""
+    latest: dict[str, tuple[tuple[int, ...], str, DirectiveDef]] = {}
+    order: list[str] = []
     for subgraph in state.subgraphs:
         for name in subgraph.composed:
             if name in CARRIED or name not in subgraph.directive_defs:
                 continue
             state.composed.add(name)
             link = next((lk for lk in subgraph.links if name in lk.imports), None)
-            definition = subgraph.directive_defs[name]
-            state.supergraph.directive_definitions[name] = print_directive_definition(definition)
-            if link is None:
-                continue
-            existing = next((f for f in state.supergraph.features if f.url == link.url), None)
-            if existing is None:
-                existing = FeatureLink(link.url)
-                state.supergraph.features.append(existing)
-            if f"@{name}" not in existing.imports:
-                existing.imports.append(f"@{name}")
-    del used
+            version = _version(link.version) if link else (0,)
+            url = link.url if link else ""
+            if name not in latest:
+                order.append(name)
+            if name not in latest or version > latest[name][0]:
+                latest[name] = (version, url, subgraph.directive_defs[name])
+    for name in order:
+        _, url, definition = latest[name]
+        state.supergraph.directive_definitions[name] = print_directive_definition(definition)
+        if not url:
+            continue
+        existing = next((f for f in state.supergraph.features if f.url == url), None)
+        if existing is None:
+            existing = FeatureLink(url)
+            state.supergraph.features.append(existing)
+        if f"@{name}" not in existing.imports:
+            existing.imports.append(f"@{name}")
+
+
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.lstrip("v").split("."))
+
+
+_EXECUTABLE_LOCATIONS = frozenset(
+    {
+        "QUERY",
+        "MUTATION",
+        "SUBSCRIPTION",
+        "FIELD",
+        "FRAGMENT_DEFINITION",
+        "FRAGMENT_SPREAD",
+        "INLINE_FRAGMENT",
+        "VARIABLE_DEFINITION",
+    }
+)
+
+
+def merge_executable_definitions(state: MergeState) -> None:
+    """Executable directives defined in every subgraph: intersection of their locations."""
+    names = [
+        n
+        for n, d in state.subgraphs[0].directive_defs.items()
+        if n not in state.composed and _EXECUTABLE_LOCATIONS.intersection(d.locations)
+    ]
+    for name in names:
+        definitions = [s.directive_defs.get(name) for s in state.subgraphs]
+        present = [d for d in definitions if d is not None]
+        if len(present) != len(definitions):
+            continue
+        locations = sorted(_EXECUTABLE_LOCATIONS.intersection(present[0].locations))
+        for definition in present[1:]:
+            locations = [loc for loc in locations if loc in definition.locations]
+        if not locations:
+            continue
+        args = [a for a in present[0].args.values() if all(a.name in d.args for d in present[1:])]
+        merged = DirectiveDef(
+            name=name,
+            args={a.name: a for a in args},
+            locations=locations,
+            repeatable=all(d.repeatable for d in present),
+            description=present[0].description,
+        )
+        state.supergraph.directive_definitions[name] = print_directive_definition(merged)
 
 
 def print_directive_definition(definition: DirectiveDef) -> str:
@@ -183,6 +240,11 @@ def _merge_applied(
         printed = str(application)
         counts[printed] = counts.get(printed, 0) + 1
         first.setdefault(printed, application)
+    if len(first) > 1:
+        merged = merge_applications(name, list(first.values()))
+        if merged is not None:
+            into.append(merged)
+            return
     best = max(counts, key=lambda p: counts[p])
     into.append(Directive(name, dict(first[best].args)))
 

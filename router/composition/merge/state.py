@@ -14,9 +14,19 @@ from router.composition.subgraph import Subgraph
 from router.composition.supergraph import Graph, Supergraph
 
 Position = Literal["Input", "Output", "Both"]
-# Directives the supergraph carries (besides `@composeDirective`-d ones), like Apollo's
-# composition specs; access-control ones are merged first on fields and interfaces.
-CARRIED = ("tag", "inaccessible", "authenticated", "requiresScopes", "policy", "cost", "listSize")
+# Directives the supergraph carries (besides `@composeDirective`-d ones): Apollo's composition
+# specs and GraphQL's built-in type-system directives; access control merges first on fields.
+CARRIED = (
+    "tag",
+    "inaccessible",
+    "authenticated",
+    "requiresScopes",
+    "policy",
+    "cost",
+    "listSize",
+    "deprecated",
+    "specifiedBy",
+)
 ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from subgraphs.atlas.demo import CityRow, CountryRow, GuideRow, PlaceRow, ThemeRow, demo_id
 
-__all__ = ["Json", "main", "render", "report", "sync"]
+__all__ = ["Json", "id_filler", "main", "render", "report", "sync"]
 
 Json = dict[str, Any]
 HERE = Path(__file__).parent
@@ -57,7 +57,7 @@ def sync(
     return text == current
 
 
-def _with_id(kind: str) -> Callable[[Json], Json]:
+def id_filler(kind: str) -> Callable[[Json], Json]:
     def fill(row: Json) -> Json:
         return {**row, "id": str(demo_id(kind, row["slug"]))}
 
@@ -70,10 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     check = parser.parse_args(argv).check
     results = {
         "countries.json": sync(HERE / "countries.json", CountryRow, check=check),
-        "cities.json": sync(HERE / "cities.json", CityRow, fill=_with_id("city"), check=check),
+        "cities.json": sync(HERE / "cities.json", CityRow, fill=id_filler("city"), check=check),
         "themes.json": sync(HERE / "themes.json", ThemeRow, check=check),
-        "places.json": sync(HERE / "places.json", PlaceRow, fill=_with_id("place"), check=check),
-        "guides.json": sync(HERE / "guides.json", GuideRow, fill=_with_id("guide"), check=check),
+        "places.json": sync(HERE / "places.json", PlaceRow, fill=id_filler("place"), check=check),
+        "guides.json": sync(HERE / "guides.json", GuideRow, fill=id_filler("guide"), check=check),
     }
     return report(results, check=check)
 

@@ -113,6 +113,8 @@ def create_subgraph_app(
     """
     service = settings.service_name
     configure_logging(level=settings.log_level, service=service)
+    for variable in settings.insecure_defaults():
+        logger.warning("%s is the development default; set it in production", variable)
     _check_consumers(service, consumers)
     secret = settings.internal_identity_secret.get_secret_value()
     engine = create_engine(

@@ -10,7 +10,7 @@ import logging
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 __all__ = [
@@ -20,8 +20,6 @@ __all__ = [
     "ServiceSettings",
     "normalise_database_url",
 ]
-
-logger = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_INTERNAL_IDENTITY_SECRET = "dev-only-internal-identity-secret"  # noqa: S105 - dev default, warned about
@@ -82,14 +80,12 @@ class ServiceSettings(DatabaseSettings):
             raise ValueError(f"unknown log level {value!r}")
         return level
 
-    @model_validator(mode="after")
-    def _warn_on_dev_secrets(self) -> ServiceSettings:
+    def insecure_defaults(self) -> list[str]:
+        """Variables still at their development defaults (the app logs a warning for each).
+        Subclasses extend the list with their own secrets."""
         if self.internal_identity_secret.get_secret_value() == DEV_INTERNAL_IDENTITY_SECRET:
-            logger.warning(
-                "INTERNAL_IDENTITY_SECRET is the development default; set it in production",
-                extra={"service": self.service_name},
-            )
-        return self
+            return ["INTERNAL_IDENTITY_SECRET"]
+        return []
 
     @property
     def schema_name(self) -> str:

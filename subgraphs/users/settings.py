@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import ClassVar
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 
 from shared.settings import ServiceSettings
 
 __all__ = ["DEV_JWT_SECRET", "UsersSettings"]
-
-logger = logging.getLogger(__name__)
 
 DEV_JWT_SECRET = "dev-only-jwt-secret-change-me-in-production"  # noqa: S105 - warned about
 
@@ -33,9 +30,7 @@ class UsersSettings(ServiceSettings):
     argon2_memory_cost_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)
 
-    @model_validator(mode="after")
-    def _warn_on_dev_jwt_secret(self) -> UsersSettings:
+    def insecure_defaults(self) -> list[str]:
         dev_secret = self.jwt_secret.get_secret_value() == DEV_JWT_SECRET
-        if self.jwt_private_key_file is None and dev_secret:
-            logger.warning("JWT_SECRET is the development default; set it in production")
-        return self
+        jwt = ["JWT_SECRET"] if self.jwt_private_key_file is None and dev_secret else []
+        return super().insecure_defaults() + jwt

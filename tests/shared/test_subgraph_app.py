@@ -12,6 +12,8 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 import strawberry
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi import FastAPI
 
 from shared.app import create_subgraph_app
@@ -19,6 +21,7 @@ from shared.errors import NotFound
 from shared.events import ConsumerRegistry, consumed_by, consumer_urls
 from shared.logging import JsonFormatter, request_id_var
 from shared.settings import REPO_ROOT, ServiceSettings
+from subgraphs.users.app import create_app as create_users_app
 from subgraphs.users.settings import UsersSettings
 
 
@@ -170,33 +173,42 @@ def test_database_url_is_normalised_to_asyncpg(url: str, monkeypatch: pytest.Mon
 
 
 def test_settings_come_from_the_documented_environment_variables(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("INTERNAL_IDENTITY_SECRET", "from-env")
     monkeypatch.setenv("JWT_SECRET", "jwt-from-env")
     monkeypatch.setenv("ACCESS_TOKEN_TTL_SECONDS", "120")
     monkeypatch.setenv("EVENT_CONSUMER_URLS", '{"points": "http://points:4010"}')
     monkeypatch.setenv("LOG_LEVEL", "debug")
-    with caplog.at_level(logging.WARNING):
-        settings = UsersSettings()
+    settings = UsersSettings()
     assert settings.internal_identity_secret.get_secret_value() == "from-env"
     assert settings.jwt_secret.get_secret_value() == "jwt-from-env"
     assert settings.access_token_ttl_seconds == 120
     assert settings.event_consumer_urls == {"points": "http://points:4010"}
     assert settings.log_level == "DEBUG"
-    assert caplog.records == []
+    assert settings.insecure_defaults() == []
 
 
-def test_dev_default_secrets_are_warned_about(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+def test_dev_default_secrets_are_warned_about_when_the_app_starts(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:
     monkeypatch.delenv("INTERNAL_IDENTITY_SECRET", raising=False)
     monkeypatch.delenv("JWT_SECRET", raising=False)
-    with caplog.at_level(logging.WARNING):
-        UsersSettings()
-    messages = " ".join(record.getMessage() for record in caplog.records)
-    assert "INTERNAL_IDENTITY_SECRET" in messages
-    assert "JWT_SECRET" in messages
+    with caplog.at_level(logging.WARNING, logger="shared.app"):
+        create_users_app(UsersSettings(outbox_dispatcher_enabled=False))
+    warned = sorted(r.args[0] for r in caplog.records if r.name == "shared.app")  # type: ignore[index]
+    assert warned == ["INTERNAL_IDENTITY_SECRET", "JWT_SECRET"]
+    key_file = tmp_path / "k.pem"
+    key_file.write_bytes(
+        ec.generate_private_key(ec.SECP256R1()).private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    assert UsersSettings(jwt_private_key_file=key_file).insecure_defaults() == [
+        "INTERNAL_IDENTITY_SECRET"
+    ]
 
 
 def test_rejects_non_postgres_database_urls(monkeypatch: pytest.MonkeyPatch) -> None:

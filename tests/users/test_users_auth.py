@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,7 @@ from users_support import (
     unique_email,
 )
 
+from shared.events import Event, InProcessTransport
 from shared.identity import Role
 from shared.tables import platform_tables
 from subgraphs.users.models import RefreshToken, User
@@ -259,3 +261,25 @@ async def test_asymmetric_keys_sign_tokens_the_router_can_verify_from_jwks(
 
 async def test_hs256_publishes_no_keys(users_client: httpx.AsyncClient) -> None:
     assert (await users_client.get("/.well-known/jwks.json")).json() == {"keys": []}
+
+
+async def test_user_registered_reaches_consumers_through_the_running_dispatcher(
+    make_users_app: AppFactory, make_database: Callable[..., Any]
+) -> None:
+    received: asyncio.Queue[Event] = asyncio.Queue()
+    transport = InProcessTransport({"points": received.put, "connect": received.put})
+    _app, client = await make_users_app(
+        await make_database("users"),
+        transport=transport,
+        outbox_dispatcher_enabled=True,
+        outbox_poll_interval_seconds=0.05,
+    )
+
+    account = await register(client, display_name="Evented")
+    events = [await asyncio.wait_for(received.get(), timeout=30) for _ in range(2)]
+
+    assert {event.type for event in events} == {"user_registered"}
+    assert len({event.id for event in events}) == 1
+    assert events[0].payload["userId"] == account.id
+    assert events[0].payload["displayName"] == "Evented"
+    assert events[0].source == "users"

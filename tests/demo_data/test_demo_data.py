@@ -175,6 +175,23 @@ def test_build_check_reports_a_stale_id_and_a_rewrite_fixes_it(tmp_path: Path) -
     assert atlas_build.sync(path, atlas.GuideRow, fill=fill, check=True) is True
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"slug": "beaches", "title_en": "Beaches"},
+        {"slug": "beaches", "title_en": "Beaches", "title_ru": "Пляжи", "colour": "blue"},
+    ],
+    ids=["missing-key", "unknown-key"],
+)
+def test_build_refuses_rows_that_do_not_match_the_row_type(
+    tmp_path: Path, row: dict[str, str]
+) -> None:
+    path = tmp_path / "themes.json"
+    path.write_text(atlas_build.render([row]), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"themes\.json"):
+        atlas_build.sync(path, atlas.ThemeRow, check=False)
+
+
 def test_loaders_reject_unknown_keys_and_loose_types() -> None:
     adapter = TypeAdapter(tuple[atlas.ThemeRow, ...])
     with pytest.raises(ValidationError):

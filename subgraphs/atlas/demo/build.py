@@ -41,17 +41,17 @@ def sync(
     check: bool,
 ) -> bool:
     """Rewrite ``path`` canonically (or, with ``check``, only compare); True if it was canonical."""
-    rows: list[Json] = json.loads(path.read_text(encoding="utf-8"))
+    current = path.read_text(encoding="utf-8")
+    rows: list[Json] = json.loads(current)
     order = [field.name for field in dataclasses.fields(row_type)]
     canonical = []
     for row in rows:
         filled = fill(row) if fill else row
-        unknown = set(filled) - set(order)
-        if unknown:
-            raise ValueError(f"{path.name}: unknown keys {sorted(unknown)} in {filled!r}")
-        canonical.append({key: filled[key] for key in order if key in filled})
+        if set(filled) != set(order):
+            unknown, missing = set(filled) - set(order), set(order) - set(filled)
+            raise ValueError(f"{path.name}: unknown {unknown or '{}'}, missing {missing or '{}'}")
+        canonical.append({key: filled[key] for key in order})
     text = render(canonical)
-    current = path.read_text(encoding="utf-8")
     if not check and text != current:
         path.write_text(text, encoding="utf-8")
     return text == current

@@ -18,13 +18,16 @@ import contextlib
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TextIO
 
 __all__ = ["Child", "ChildSpec", "Console", "Supervisor", "install_stop_handlers"]
 
 _LINE_LIMIT = 1 << 20
+_DRAIN_SECONDS = 2.0
 
 
 class Console:
@@ -66,6 +69,7 @@ class Child:
 
     spec: ChildSpec
     process: asyncio.subprocess.Process
+    output: asyncio.ReadTransport
     pump: asyncio.Task[None]
     service: bool
     watcher: asyncio.Task[None] | None = field(default=None)
@@ -107,8 +111,8 @@ class Supervisor:
         child = await self._spawn(spec, service=False)
         try:
             code = await child.process.wait()
-            _kill_group(child.pid)  # nothing a one-shot task started outlives it
-            await child.pump
+            await _kill_group(child.pid)  # nothing a one-shot task started outlives it
+            await _drain(child)
         except asyncio.CancelledError:
             await self._stop_child(child)
             raise
@@ -128,20 +132,31 @@ class Supervisor:
         self._children.clear()
 
     async def _spawn(self, spec: ChildSpec, *, service: bool) -> Child:
-        process = await asyncio.create_subprocess_exec(
-            *spec.argv,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            env=dict(spec.env) if spec.env is not None else None,
-            cwd=spec.cwd,
-            user=spec.user,
-            start_new_session=True,
-            limit=_LINE_LIMIT,
+        # The output pipe is ours, not the subprocess transport's: asyncio's Process.wait()
+        # would otherwise also wait for every grandchild holding the pipe open to exit.
+        read_fd, write_fd = os.pipe()
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *spec.argv,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=write_fd,
+                stderr=write_fd,
+                env=dict(spec.env) if spec.env is not None else None,
+                cwd=spec.cwd,
+                user=spec.user,
+                start_new_session=True,
+            )
+        except BaseException:
+            os.close(read_fd)
+            raise
+        finally:
+            os.close(write_fd)
+        reader = asyncio.StreamReader(limit=_LINE_LIMIT)
+        transport, _ = await asyncio.get_running_loop().connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_fd, "rb", buffering=0)
         )
-        assert process.stdout is not None
-        pump = asyncio.create_task(self._echo(spec.name, process.stdout), name=f"echo {spec.name}")
-        child = Child(spec=spec, process=process, pump=pump, service=service)
+        pump = asyncio.create_task(self._echo(spec.name, reader), name=f"echo {spec.name}")
+        child = Child(spec=spec, process=process, output=transport, pump=pump, service=service)
         self._children.append(child)
         return child
 
@@ -172,15 +187,47 @@ class Supervisor:
                 self._console.say(
                     f"{child.name} did not stop within {self._grace_seconds:g}s; killing it"
                 )
-        _kill_group(child.pid)
-        await process.wait()
-        await child.pump
+        await _kill_group(child.pid, leader=process)
+        await _drain(child)
 
 
-def _kill_group(pgid: int) -> None:
-    """SIGKILL whatever is left of a child's process group (its leader's own children)."""
+async def _drain(child: Child) -> None:
+    """Echo what is left of a finished child's output, unless something else holds the pipe."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(child.pump), _DRAIN_SECONDS)
+    child.pump.cancel()
+    child.output.close()
+    await asyncio.gather(child.pump, return_exceptions=True)
+
+
+async def _kill_group(pgid: int, leader: asyncio.subprocess.Process | None = None) -> None:
+    """SIGKILL whatever is left of a child's process group and wait (bounded) until it is gone."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, signal.SIGKILL)
+    if leader is not None:
+        await leader.wait()
+    deadline = time.monotonic() + _DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        if not _group_alive(pgid):
+            return
+        await asyncio.sleep(0.02)
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether a live (not zombie) process is left in group `pgid` (Linux /proc)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return False
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            state, _ppid, group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(group) == pgid and state != "Z":
+            return True
+    return False
 
 
 def install_stop_handlers(on_stop: Callable[[signal.Signals], None]) -> None:

@@ -16,7 +16,7 @@ from graphql import print_ast
 
 from router.planner.operation import Condition, NormalizedOperation
 from router.planner.selection import OutSet
-from router.planner.walker import FetchGroup
+from router.planner.groups import FetchGroup
 
 __all__ = [
     "ConditionNode",

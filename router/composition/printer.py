@@ -111,7 +111,7 @@ def _join_directives(supergraph: Supergraph) -> dict[str, str]:
 def _join_types(supergraph: Supergraph) -> dict[str, str]:
     graphs = "".join(
         f'{INDENT}{g.enum} @join__graph(name: "{g.name}", url: "{g.url}")\n'
-        for g in sorted(supergraph.graphs, key=lambda g: g.enum)
+        for g in supergraph.graphs
     )
     types = {
         "join__FieldSet": "scalar join__FieldSet",

@@ -1,11 +1,15 @@
 """Satisfiability: every field of the API schema can be reached from a root through the subgraphs.
 
-A walk over supergraph paths keeps, for each path, the set of subgraphs that can be "at" it.
-Moving to a field first widens the set through key jumps (to a subgraph with a resolvable `@key`
-whose fields the current subgraph has), then keeps the subgraphs resolving the field locally.
-An empty set is a SATISFIABILITY_ERROR naming an example query, like Apollo's. This is a
-simplification of Apollo's validation (no `@requires`/`@provides` path tracking): it is exact for
-the common shapes (entities, value types, interfaces, unions, interface objects, overrides).
+A breadth-first walk over supergraph paths keeps, for each path, the options that can be "at"
+it: a subgraph plus the fields a `@provides` made local on this path. Moving to a field first
+widens the options through key jumps (to a subgraph with a resolvable `@key` whose fields the
+current subgraph resolves), then keeps the options resolving the field, checking its `@requires`
+can be met. Abstract types continue into each possible runtime type the subgraph knows. A field
+no option resolves is a SATISFIABILITY_ERROR with an example query, like Apollo's.
+
+This follows Apollo's validation in spirit and on the common shapes (entities, compound and
+chained keys, value types, interfaces and interface objects, `@provides`, `@requires`,
+`@override`), without its exhaustive per-path enumeration.
 """
 
 from __future__ import annotations
@@ -13,24 +17,38 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
+from graphql.language import FieldNode, InlineFragmentNode, SelectionSetNode
+
 from router.composition.errors import CompositionError
-from router.composition.fieldsets import parse_field_set, top_level_names
+from router.composition.fieldsets import parse_field_set, targets
 from router.composition.metadata import Metadata
-from router.composition.model import Kind, TypeDef, base_type
+from router.composition.model import Field, Kind, TypeDef, base_type
 from router.composition.subgraph import Subgraph
 from router.composition.supergraph import Supergraph
 
-_MAX_STATES = 100_000
+_MAX_STATES = 200_000
+Provided = frozenset[tuple[str, str]]
+_NOTHING: Provided = frozenset()
+
+
+@dataclass(frozen=True)
+class Option:
+    """Being at a path in one subgraph, with the fields `@provides` made local there."""
+
+    index: int
+    provided: Provided = _NOTHING
 
 
 @dataclass(frozen=True)
 class _State:
     type: str
-    options: frozenset[int]
-    path: tuple[str, ...]  # field names, `... on T` for type conditions
+    options: frozenset[Option]
+    path: tuple[str, ...]  # operation kind, then field names and `... on T`
 
 
-class _Graph:
+class _Subgraphs:
+    """Questions the walk asks about the subgraphs (what is local, where keys lead)."""
+
     def __init__(
         self, supergraph: Supergraph, subgraphs: list[Subgraph], metas: list[Metadata]
     ) -> None:
@@ -38,6 +56,7 @@ class _Graph:
         self.subgraphs = subgraphs
         self.metas = metas
         self.overridden = self._overridden()
+        self._closures: dict[tuple[str, frozenset[Option]], frozenset[Option]] = {}
 
     def _overridden(self) -> set[tuple[int, str, str]]:
         names = [s.name for s in self.subgraphs]
@@ -51,7 +70,7 @@ class _Graph:
                         result.add((names.index(source), typedef.name, field_def.name))
         return result
 
-    def _interface_objects(self, index: int, type_name: str) -> list[TypeDef]:
+    def interface_objects(self, index: int, type_name: str) -> list[TypeDef]:
         typedef = self.supergraph.types.get(type_name)
         subgraph = self.subgraphs[index]
         found = []
@@ -61,57 +80,151 @@ class _Graph:
                 found.append(candidate)
         return found
 
-    def local(self, index: int, type_name: str, field_name: str) -> bool:
-        if (index, type_name, field_name) in self.overridden:
-            return False
+    def definition(self, index: int, type_name: str, field_name: str) -> Field | None:
         typedef = self.subgraphs[index].types.get(type_name)
-        if typedef is None:
-            return any(field_name in i.fields for i in self._interface_objects(index, type_name))
-        field_def = typedef.fields.get(field_name)
-        return field_def is not None and not self.metas[index].is_external(typedef, field_def)
+        if typedef is not None:
+            return typedef.fields.get(field_name)
+        for interface in self.interface_objects(index, type_name):
+            if field_name in interface.fields:
+                return interface.fields[field_name]
+        return None
 
-    def _resolvable_keys(self, index: int, type_name: str) -> list[set[str]]:
+    def local(self, option: Option, type_name: str, field_name: str) -> bool:
+        if (type_name, field_name) in option.provided:
+            return True
+        if (option.index, type_name, field_name) in self.overridden:
+            return False
+        typedef = self.subgraphs[option.index].types.get(type_name)
+        if typedef is None:
+            return self.definition(option.index, type_name, field_name) is not None
+        field_def = typedef.fields.get(field_name)
+        return field_def is not None and not self.metas[option.index].is_external(
+            typedef, field_def
+        )
+
+    def knows(self, index: int, type_name: str) -> bool:
+        return type_name in self.subgraphs[index].types or bool(
+            self.interface_objects(index, type_name)
+        )
+
+    def resolvable_keys(self, index: int, type_name: str) -> list[SelectionSetNode]:
         typedef = self.subgraphs[index].types.get(type_name)
-        owners = [typedef] if typedef is not None else self._interface_objects(index, type_name)
+        owners = [typedef] if typedef is not None else self.interface_objects(index, type_name)
         keys = []
         for owner in owners:
             for key in owner.applied("key"):
                 selection = parse_field_set(key.string("fields") or "")
                 if key.boolean("resolvable", default=True) and selection is not None:
-                    keys.append(top_level_names(selection))
+                    keys.append(selection)
         return keys
 
-    def closure(self, type_name: str, options: frozenset[int]) -> frozenset[int]:
+    def selection_local(self, option: Option, type_name: str, selection: SelectionSetNode) -> bool:
+        """Every field of a key's selection resolved by this one subgraph."""
+        for node in selection.selections:
+            if isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else type_name
+                if not self.selection_local(option, condition, node.selection_set):
+                    return False
+                continue
+            if not isinstance(node, FieldNode) or node.name.value == "__typename":
+                continue
+            if not self.local(option, type_name, node.name.value):
+                return False
+            if node.selection_set is not None:
+                definition = self.definition(option.index, type_name, node.name.value)
+                nested = base_type(definition.type) if definition else ""
+                if not self.selection_local(option, nested, node.selection_set):
+                    return False
+        return True
+
+    def closure(self, type_name: str, options: frozenset[Option]) -> frozenset[Option]:
+        """The options plus every subgraph reachable from them through resolvable keys."""
+        cache_key = (type_name, options)
+        cached = self._closures.get(cache_key)
+        if cached is not None:
+            return cached
         reached = set(options)
+        indexes = {o.index for o in options}
         queue = deque(options)
         while queue:
             current = queue.popleft()
             for index in range(len(self.subgraphs)):
-                if index in reached:
+                if index in indexes:
                     continue
-                for key in self._resolvable_keys(index, type_name):
-                    if all(self.local(current, type_name, name) for name in key):
-                        reached.add(index)
-                        queue.append(index)
-                        break
-        return frozenset(reached)
+                if any(
+                    self.selection_local(current, type_name, key)
+                    for key in self.resolvable_keys(index, type_name)
+                ):
+                    jumped = Option(index)
+                    indexes.add(index)
+                    reached.add(jumped)
+                    queue.append(jumped)
+        result = frozenset(reached)
+        self._closures[cache_key] = result
+        return result
 
-    def knows(self, index: int, type_name: str) -> bool:
-        return type_name in self.subgraphs[index].types or bool(
-            self._interface_objects(index, type_name)
-        )
+    def can_resolve(
+        self, type_name: str, options: frozenset[Option], selection: SelectionSetNode
+    ) -> bool:
+        """A `@requires` selection can be fetched from these options (jumps allowed)."""
+        candidates = self.closure(type_name, options)
+        for node in selection.selections:
+            if isinstance(node, InlineFragmentNode):
+                condition = node.type_condition.name.value if node.type_condition else type_name
+                if not self.can_resolve(condition, candidates, node.selection_set):
+                    return False
+                continue
+            if not isinstance(node, FieldNode) or node.name.value == "__typename":
+                continue
+            name = node.name.value
+            resolving = frozenset(o for o in candidates if self.local(o, type_name, name))
+            if not resolving:
+                return False
+            if node.selection_set is not None:
+                field_def = self.supergraph.types[type_name].fields.get(name)
+                nested = base_type(field_def.type) if field_def else ""
+                if not self.can_resolve(nested, resolving, node.selection_set):
+                    return False
+        return True
+
+    def requires_met(self, option: Option, type_name: str, field_name: str) -> bool:
+        """Apollo resolves a `@requires` from the subgraph owning the field (jumps allowed)."""
+        field_def = self.definition(option.index, type_name, field_name)
+        requires = field_def.first("requires") if field_def else None
+        if requires is None:
+            return True
+        selection = parse_field_set(requires.string("fields") or "")
+        if selection is None:
+            return False
+        return self.can_resolve(type_name, frozenset({Option(option.index)}), selection)
+
+    def follow(self, option: Option, type_name: str, field_name: str) -> Option:
+        """The option after taking the field: `@provides` makes its targets local."""
+        field_def = self.definition(option.index, type_name, field_name)
+        provides = field_def.first("provides") if field_def else None
+        if provides is not None and field_def is not None:
+            subgraph = self.subgraphs[option.index]
+            target = subgraph.types.get(base_type(field_def.type))
+            if target is not None:
+                provided = frozenset(
+                    (t.parent.name, t.name)
+                    for t in targets(subgraph, target, provides.string("fields") or "")
+                )
+                return Option(option.index, provided)
+        if (type_name, field_name) in option.provided:
+            return option
+        return Option(option.index)
 
 
 def check_satisfiability(
     supergraph: Supergraph, subgraphs: list[Subgraph], metas: list[Metadata]
 ) -> list[CompositionError]:
-    graph = _Graph(supergraph, subgraphs, metas)
+    graph = _Subgraphs(supergraph, subgraphs, metas)
     errors: list[CompositionError] = []
-    seen: set[tuple[str, frozenset[int]]] = set()
-    reported: set[tuple[str, str]] = set()
+    seen: set[tuple[str, frozenset[Option]]] = set()
     queue: deque[_State] = deque()
     for kind, root in supergraph.roots.items():
-        roots = frozenset(i for i, s in enumerate(subgraphs) if root in s.types)
+        roots = frozenset(Option(i) for i, s in enumerate(subgraphs) if root in s.types)
         queue.append(_State(root, roots, (kind,)))
     while queue and len(seen) < _MAX_STATES:
         state = queue.popleft()
@@ -126,22 +239,48 @@ def check_satisfiability(
         for field_def in typedef.fields.values():
             if field_def.has("inaccessible"):
                 continue
-            resolving = frozenset(
-                i for i in candidates if graph.local(i, state.type, field_def.name)
-            )
             path = (*state.path, field_def.name)
+            resolving = _resolving(graph, state, candidates, typedef, field_def.name)
             if not resolving:
-                if (state.type, field_def.name) in reported:
-                    continue
-                reported.add((state.type, field_def.name))
                 errors.append(_error(subgraphs, state, typedef, field_def.name, path))
                 continue
-            _follow(graph, queue, base_type(field_def.type), resolving, path)
+            _enqueue(graph, queue, base_type(field_def.type), resolving, path)
     return errors
 
 
-def _follow(
-    graph: _Graph, queue: deque[_State], target: str, options: frozenset[int], path: tuple[str, ...]
+def _resolving(
+    graph: _Subgraphs,
+    state: _State,
+    candidates: frozenset[Option],
+    typedef: TypeDef,
+    field: str,
+) -> frozenset[Option]:
+    resolving = frozenset(
+        graph.follow(o, typedef.name, field)
+        for o in candidates
+        if graph.local(o, typedef.name, field) and graph.requires_met(o, typedef.name, field)
+    )
+    if resolving or typedef.kind != Kind.INTERFACE:
+        return resolving
+    # An interface field a subgraph lacks can still be asked of each implementation it knows.
+    exploded = []
+    for option in state.options:
+        subgraph = graph.subgraphs[option.index]
+        implementations = [t.name for t in subgraph.types.values() if typedef.name in t.interfaces]
+        if implementations and all(
+            any(graph.local(o, name, field) for o in graph.closure(name, frozenset({option})))
+            for name in implementations
+        ):
+            exploded.append(option)
+    return frozenset(exploded)
+
+
+def _enqueue(
+    graph: _Subgraphs,
+    queue: deque[_State],
+    target: str,
+    options: frozenset[Option],
+    path: tuple[str, ...],
 ) -> None:
     typedef = graph.supergraph.types.get(target)
     if typedef is None or typedef.kind not in (Kind.OBJECT, Kind.INTERFACE, Kind.UNION):
@@ -156,7 +295,7 @@ def _follow(
         else [t.name for t in graph.supergraph.types.values() if target in t.interfaces]
     )
     for name in runtime:
-        knowing = frozenset(i for i in options if graph.knows(i, name))
+        knowing = frozenset(o for o in options if graph.knows(o.index, name))
         if knowing:
             queue.append(_State(name, knowing, (*path, f"... on {name}")))
 
@@ -165,16 +304,19 @@ def _error(
     subgraphs: list[Subgraph], state: _State, typedef: TypeDef, field: str, path: tuple[str, ...]
 ) -> CompositionError:
     kind, *fields = path
-    query = "" if kind == "query" else kind + " "
+    operation = "" if kind == "query" else kind + " "
     lines = ["{"]
     for depth, name in enumerate(fields):
         lines.append("  " * (depth + 1) + name + (" {" if depth < len(fields) - 1 else ""))
     lines += ["  " * depth + "}" for depth in range(len(fields) - 1, 0, -1)]
     lines.append("}")
-    origins = ", ".join(f'"{subgraphs[i].name}"' for i in sorted(state.options))
+    indexes = sorted({o.index for o in state.options})
+    origins = ", ".join(f'"{subgraphs[i].name}"' for i in indexes)
+    query = "\n".join(lines)
     message = (
-        f"The following supergraph API query:\n{query}{chr(10).join(lines)}\ncannot be satisfied "
-        f'by the subgraphs because:\n- from subgraph {origins}: cannot find field "{typedef.name}.'
-        f'{field}" (no subgraph reachable through a resolvable @key resolves it).'
+        f"The following supergraph API query:\n{operation}{query}\ncannot be satisfied by the "
+        f'subgraphs because:\n- from subgraph {origins}: cannot find field "{typedef.name}.'
+        f'{field}" (no subgraph reachable through a resolvable @key resolves it, with its '
+        "@requires met)."
     )
     return CompositionError("SATISFIABILITY_ERROR", message, type=typedef.name, field=field)

@@ -151,10 +151,12 @@ class _Upgrader:
         for typedef in list(self.subgraph.types.values()):
             if typedef.kind not in (Kind.OBJECT, Kind.INTERFACE):
                 continue
+            removed = False
             for field_def in list(typedef.fields.values()):
                 if meta.is_external(typedef, field_def) and not meta.is_used(typedef, field_def):
                     del typedef.fields[field_def.name]
-            if typedef.fields:
+                    removed = True
+            if typedef.fields or not removed:
                 continue
             if self._is_referenced(typedef.name):
                 self.errors.append(

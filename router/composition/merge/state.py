@@ -75,21 +75,26 @@ class MergeState:
         return name in CARRIED or name in self.composed
 
 
+def sanitize_graph_name(name: str) -> str:
+    """A subgraph name as a `join__Graph` value, the way Apollo spells it."""
+    sanitized = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    if sanitized[:1].isdigit():
+        sanitized = "_" + sanitized
+    if re.search(r"_\d+$", sanitized):
+        sanitized += "_"
+    return sanitized.upper()
+
+
 def graph_enum_names(subgraphs: Sequence[Subgraph]) -> list[Graph]:
-    """`join__Graph` values: upper-cased names, made unique the way Apollo does."""
-    graphs: list[Graph] = []
-    used: set[str] = set()
+    """`join__Graph` values; names that collide once sanitized all get `_1`, `_2`, ..."""
+    by_name: dict[str, list[Subgraph]] = {}
     for subgraph in subgraphs:
-        base = re.sub(r"[^A-Z0-9_]", "_", subgraph.name.upper())
-        if base[:1].isdigit():
-            base = "_" + base
-        name, counter = base, 1
-        while name in used:
-            name = f"{base}_{counter}"
-            counter += 1
-        used.add(name)
-        graphs.append(Graph(name, subgraph.name, subgraph.url))
-    return graphs
+        by_name.setdefault(sanitize_graph_name(subgraph.name), []).append(subgraph)
+    enum_names: dict[str, str] = {}
+    for sanitized, group in by_name.items():
+        for index, subgraph in enumerate(group, start=1):
+            enum_names[subgraph.name] = sanitized if len(group) == 1 else f"{sanitized}_{index}"
+    return [Graph(enum_names[s.name], s.name, s.url) for s in subgraphs]
 
 
 def subgraph_list(names: Sequence[str]) -> str:

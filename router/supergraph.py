@@ -147,7 +147,7 @@ class Supergraph:
             raise SupergraphError(f"supergraph schema is invalid: {exc}") from exc
         types, implementations = _read_types(document, graph_names, join_version)
         enum_hidden = _inaccessible_enum_values(document, inaccessible)
-        urls = {name: url for name, url in graph_names.values()}
+        urls = dict(graph_names.values())
         return cls(
             schema=schema,
             api_schema=api_schema,
@@ -169,7 +169,7 @@ class Supergraph:
         return is_abstract_type(self.schema.get_type(name))
 
     def possible_types(self, type_name: str, graph: str | None = None) -> frozenset[str]:
-        """Concrete types of ``type_name``, as the whole supergraph or as one subgraph knows them."""
+        """Concrete types of ``type_name``: in the whole supergraph, or as ``graph`` knows them."""
         found = self._possible.get((type_name, graph))
         if found is None:
             found = self._possible[(type_name, graph)] = self._compute_possible(type_name, graph)
@@ -192,7 +192,7 @@ class Supergraph:
     def interfaces_of(self, type_name: str) -> list[str]:
         named = self.schema.get_type(type_name)
         if is_object_type(named) or is_interface_type(named):
-            return [i.name for i in named.interfaces]  # type: ignore[union-attr]
+            return [i.name for i in named.interfaces]
         return []
 
 
@@ -405,9 +405,9 @@ def _read_types(
                         impls[g].setdefault(interface.name.value, set()).add(name)
     for node in union_nodes:
         name = node.name.value
-        members = _directives(node, "join__unionMember")
-        if members:
-            for args in members:
+        declared_members = _directives(node, "join__unionMember")
+        if declared_members:
+            for args in declared_members:
                 impls[graph(args["graph"])].setdefault(name, set()).add(str(args["member"]))
         else:
             for member in node.types or ():
@@ -420,11 +420,11 @@ def _read_types(
             stack = [m for m in members if types.get(m) and types[m].kind == "interface"]
             while stack:
                 nested = stack.pop()
-                for member in per_graph.get(nested, ()):
-                    if member not in members:
-                        members.add(member)
-                        if types[member].kind == "interface":
-                            stack.append(member)
+                for implementation in per_graph.get(nested, ()):
+                    if implementation not in members:
+                        members.add(implementation)
+                        if types[implementation].kind == "interface":
+                            stack.append(implementation)
             per_graph[interface] = {m for m in members if types[m].kind == "object"}
     del join_version
     frozen = {g: {i: frozenset(m) for i, m in per.items()} for g, per in impls.items()}

@@ -11,7 +11,6 @@ import orjson
 
 from router.executor.errors import SubgraphFetcher, SubgraphFetchError
 from router.executor.merge import Path, collect, deep_merge, project, unalias
-from router.planner.selection import ALIAS_MARK
 from router.executor.shape import shape_response
 from router.planner import QueryPlan
 from router.planner.plan import (
@@ -22,7 +21,7 @@ from router.planner.plan import (
     PlanNode,
     SequenceNode,
 )
-from router.planner.selection import OutFragment
+from router.planner.selection import ALIAS_MARK, OutFragment
 from router.supergraph import Supergraph
 
 __all__ = ["execute"]
@@ -69,8 +68,7 @@ class _Run:
             self._fail(fetch, str(exc), None)
             return None
         if not isinstance(response, dict) or not (
-            isinstance(response.get("data"), dict | None)
-            and "data" in response
+            ("data" in response and isinstance(response["data"], dict | None))
             or isinstance(response.get("errors"), list)
         ):
             self._fail(fetch, "invalid GraphQL response", None)

@@ -15,6 +15,7 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLOutputType,
+    get_named_type,
     is_abstract_type,
 )
 
@@ -121,7 +122,7 @@ class _Shaper:
             if runtime is not None and runtime not in self.api_types:
                 return None  # an @inaccessible implementation is invisible to clients
         else:
-            runtime = type_.name  # type: ignore[attr-defined]
+            runtime = get_named_type(type_).name
         shaped = self.object(item.selections, value, runtime, path)
         return None if shaped is _BUBBLE else shaped
 

@@ -62,9 +62,10 @@ class QueryPlanner:
         )
 
     def decide_override_labels(self, rng: random.Random | None = None) -> frozenset[str]:
-        """Per-request draw of progressive ``percent(N)`` override labels (part of the cache key)."""
+        """Draw the progressive ``percent(N)`` override labels for one request; the result is
+        a planner input and belongs in the plan-cache key."""
         draw = (rng or random).random
-        active = set()
+        active: set[str] = set()
         for label in self.override_labels:
             if label.startswith("percent(") and label.endswith(")"):
                 try:

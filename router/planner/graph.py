@@ -9,7 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from graphql import get_named_type, is_abstract_type, is_list_type, is_non_null_type
+from graphql import (
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLOutputType,
+    get_named_type,
+    is_abstract_type,
+)
 
 from router.planner.operation import NField, NFragment, parse_field_set
 from router.supergraph import FieldInGraph, Supergraph
@@ -173,14 +179,15 @@ class SupergraphIndex:
         return type_name in self.abstract_names
 
 
-def list_depth(type_: object) -> int:
+def list_depth(type_: GraphQLOutputType | None) -> int:
+    """How many list levels wrap a field's type (each is an ``@`` in a merge path)."""
     depth = 0
     while True:
-        if is_non_null_type(type_):
-            type_ = type_.of_type  # type: ignore[attr-defined]
-        elif is_list_type(type_):
+        if isinstance(type_, GraphQLNonNull):
+            type_ = type_.of_type
+        elif isinstance(type_, GraphQLList):
             depth += 1
-            type_ = type_.of_type  # type: ignore[attr-defined]
+            type_ = type_.of_type
         else:
             return depth
 

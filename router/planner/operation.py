@@ -114,7 +114,9 @@ class _Normalizer:
             if conditions is None:
                 continue
             if isinstance(selection, ast.FieldNode):
-                self._field(parent, selection, conditions, items, by_key, visiting)
+                self._field(
+                    parent, selection, conditions, items=items, by_key=by_key, visiting=visiting
+                )
             elif isinstance(selection, ast.InlineFragmentNode):
                 cond = selection.type_condition.name.value if selection.type_condition else None
                 target = self.schema.get_type(cond) if cond else parent
@@ -140,6 +142,7 @@ class _Normalizer:
         parent: GraphQLNamedType,
         node: ast.FieldNode,
         conditions: tuple[Condition, ...],
+        *,
         items: list[Item],
         by_key: dict[tuple[str, tuple[Condition, ...]], NField],
         visiting: frozenset[str],
@@ -177,7 +180,7 @@ class _Normalizer:
 def _field_def(parent: GraphQLNamedType, name: str) -> GraphQLField:
     if not (is_object_type(parent) or is_interface_type(parent)):
         raise PlanningError(f"cannot select {name} on {parent.name}")
-    definition = parent.fields.get(name)  # type: ignore[union-attr]
+    definition: GraphQLField | None = parent.fields.get(name)
     if definition is None:
         raise PlanningError(f"unknown field {parent.name}.{name}")
     return definition

@@ -14,9 +14,9 @@ from typing import Any
 
 from graphql import print_ast
 
+from router.planner.groups import FetchGroup
 from router.planner.operation import Condition, NormalizedOperation
 from router.planner.selection import OutSet
-from router.planner.groups import FetchGroup
 
 __all__ = [
     "ConditionNode",

@@ -43,7 +43,7 @@ class OutField:
 class OutFragment:
     type_condition: str
     conditions: tuple[Condition, ...]
-    children: OutSet = field(default_factory=lambda: OutSet())
+    children: OutSet = field(default_factory=lambda: OutSet())  # noqa: PLW0108 - forward ref
 
 
 @dataclass(slots=True)

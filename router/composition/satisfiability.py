@@ -57,6 +57,8 @@ class _Subgraphs:
         self.metas = metas
         self.overridden = self._overridden()
         self._closures: dict[tuple[str, frozenset[Option]], frozenset[Option]] = {}
+        self._local: dict[tuple[int, str, str], bool] = {}
+        self._requires: dict[tuple[int, str, str], bool] = {}
 
     def _overridden(self) -> set[tuple[int, str, str]]:
         names = [s.name for s in self.subgraphs]
@@ -92,6 +94,13 @@ class _Subgraphs:
     def local(self, option: Option, type_name: str, field_name: str) -> bool:
         if (type_name, field_name) in option.provided:
             return True
+        key = (option.index, type_name, field_name)
+        cached = self._local.get(key)
+        if cached is None:
+            cached = self._local[key] = self._owns(option, type_name, field_name)
+        return cached
+
+    def _owns(self, option: Option, type_name: str, field_name: str) -> bool:
         if (option.index, type_name, field_name) in self.overridden:
             return False
         typedef = self.subgraphs[option.index].types.get(type_name)
@@ -189,6 +198,13 @@ class _Subgraphs:
 
     def requires_met(self, option: Option, type_name: str, field_name: str) -> bool:
         """Apollo resolves a `@requires` from the subgraph owning the field (jumps allowed)."""
+        key = (option.index, type_name, field_name)
+        cached = self._requires.get(key)
+        if cached is None:
+            cached = self._requires[key] = self._requires_met(option, type_name, field_name)
+        return cached
+
+    def _requires_met(self, option: Option, type_name: str, field_name: str) -> bool:
         field_def = self.definition(option.index, type_name, field_name)
         requires = field_def.first("requires") if field_def else None
         if requires is None:

@@ -100,6 +100,7 @@ def parse_subgraph(source: SubgraphSource) -> Subgraph | list[CompositionError]:
     ]
     _resolve_links(subgraph, schema_nodes, errors)
     renamed_roots = _root_renames(schema_nodes)
+    _check_root_names(document, renamed_roots, subgraph.name, errors)
     for definition in document.definitions:
         if isinstance(definition, TypeDefinitionNode | TypeExtensionNode):
             _add_type(subgraph, definition, renamed_roots, errors)
@@ -230,6 +231,32 @@ def _root_renames(schema_nodes: list[SchemaDefinitionNode | SchemaExtensionNode]
             kind = operation.operation.value
             renames[operation.type.name.value] = DEFAULT_ROOT_NAMES[kind]
     return renames
+
+
+def _check_root_names(
+    document: DocumentNode, renames: dict[str, str], name: str, errors: list[CompositionError]
+) -> None:
+    """A root type with a custom name forbids another type using the default name."""
+    defined = {
+        d.name.value
+        for d in document.definitions
+        if isinstance(d, TypeDefinitionNode | TypeExtensionNode)
+    }
+    for original, default in renames.items():
+        if original != default and default in defined:
+            kind = next(k for k, v in DEFAULT_ROOT_NAMES.items() if v == default)
+            errors.append(
+                CompositionError(
+                    f"ROOT_{kind.upper()}_USED",
+                    f'[{name}] The schema has a type named "{default}" but it is not set as the '
+                    f'{kind} root type ("{original}" is instead): this is not supported by '
+                    "federation. If a root type does not use its default name, there should be "
+                    "no other type with that default name.",
+                    subgraph=name,
+                    type=default,
+                )
+            )
+            renames[original] = original
 
 
 def _directive(node: DirectiveNode, names: dict[str, str], *, extension: bool = False) -> Directive:

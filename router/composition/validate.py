@@ -18,10 +18,17 @@ from router.composition.subgraph import Subgraph
 _PROBLEM_CODES = {"has_args": "FIELDS_HAS_ARGS", "directive": "DIRECTIVE_IN_FIELDS_ARG"}
 
 
+class _Abort(Exception):  # noqa: N818 - control flow, never escapes this module
+    """Apollo stops validating a subgraph at some errors (a misplaced @provides)."""
+
+
 def validate_subgraph(subgraph: Subgraph) -> list[CompositionError]:
     checker = _Checker(subgraph, compute_metadata(subgraph))
-    checker.check_keys()
-    checker.check_requires_and_provides()
+    try:
+        checker.check_keys()
+        checker.check_requires_and_provides()
+    except _Abort:
+        return checker.errors
     checker.check_externals()
     checker.check_interface_keys()
     checker.check_access_control_on_interfaces()
@@ -78,7 +85,7 @@ class _Checker:
                 typedef,
                 field_def,
             )
-            return
+            raise _Abort
         target = self.subgraph.type(base_type(field_def.type))
         if target is None or not target.is_composite:
             self.error(
@@ -88,7 +95,7 @@ class _Checker:
                 typedef,
                 field_def,
             )
-            return
+            raise _Abort
         self._check_field_set(typedef, field_def, provides, target, allow_args=False, leaves=False)
 
     def _check_field_set(

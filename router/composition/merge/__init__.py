@@ -17,6 +17,7 @@ from router.composition.merge.directives import (
 from router.composition.merge.enums import merge_enum
 from router.composition.merge.fields import merge_fields
 from router.composition.merge.inputs import merge_input
+from router.composition.merge.interfaces import validate_interface
 from router.composition.merge.state import MergeState, graph_enum_names
 from router.composition.merge.types import (
     add_join_type,
@@ -92,6 +93,8 @@ def _merge_type(state: MergeState, dest: TypeDef) -> None:
     record_directives(
         state, sources, dest, dest.name, access_control_first=dest.kind == Kind.INTERFACE
     )
+    if dest.kind == Kind.INTERFACE:
+        validate_interface(state, dest)
     if dest.kind in (Kind.OBJECT, Kind.INTERFACE):
         merge_fields(state, dest)
         if dest.kind == Kind.OBJECT and not dest.fields:

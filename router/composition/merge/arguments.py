@@ -72,7 +72,9 @@ def merge_default_value(
         dest.default = dest_default
     if incompatible:
         state.error(
-            "ARGUMENT_DEFAULT_MISMATCH" if kind == "Argument" else "INPUT_FIELD_DEFAULT_MISMATCH",
+            "FIELD_ARGUMENT_DEFAULT_MISMATCH"
+            if kind == "Argument"
+            else "INPUT_FIELD_DEFAULT_MISMATCH",
             f'{kind} "{coordinate}" has incompatible default values across subgraphs',
             type_name=coordinate.split(".", maxsplit=1)[0],
         )

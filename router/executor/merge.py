@@ -2,39 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from router.planner.selection import ALIAS_MARK, OutField, OutFragment, OutSet
 
-__all__ = ["collect", "deep_merge", "project", "unalias"]
+__all__ = ["Path", "Where", "collect", "deep_merge", "path_of", "project", "unalias"]
 
 Path = list[str | int]
+# A response path as a linked list (parent, segment): O(1) to extend while walking a Flatten
+# path; turned into a list only when an error needs it.
+Where = tuple["Where", str | int] | None
 
 
-def collect(root: Any, path: tuple[str, ...]) -> Iterator[tuple[dict[str, Any], Path]]:
-    """Objects at a Flatten path (``@`` = every list item, nested lists included), with the
-    concrete client path of each."""
-    stack: list[tuple[Any, int, Path]] = [(root, 0, [])]
-    ordered: list[tuple[dict[str, Any], Path]] = []
-    while stack:
-        value, depth, where = stack.pop()
-        if value is None:
-            continue
+def path_of(where: Where) -> Path:
+    segments: Path = []
+    while where is not None:
+        where, segment = where
+        segments.append(segment)
+    segments.reverse()
+    return segments
+
+
+def collect(root: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], Where]]:
+    """Objects at a Flatten path (``@`` = every list item, nested lists included), in response
+    order, each with its concrete client path."""
+    found: list[tuple[dict[str, Any], Where]] = []
+    _collect(root, path, 0, None, found)
+    return found
+
+
+def _collect(
+    value: Any,
+    path: tuple[str, ...],
+    depth: int,
+    where: Where,
+    found: list[tuple[dict[str, Any], Where]],
+) -> None:
+    while True:
         if isinstance(value, list):
-            stack.extend((item, depth, [*where, i]) for i, item in reversed(list(enumerate(value))))
-            continue
+            for index, item in enumerate(value):
+                if item is not None:
+                    _collect(item, path, depth, (where, index), found)
+            return
         if not isinstance(value, dict):
-            continue
+            return
         if depth == len(path):
-            ordered.append((value, where))
-            continue
+            found.append((value, where))
+            return
         segment = path[depth]
-        if segment == "@":
-            stack.append((value, depth + 1, where))
-            continue
-        stack.append((value.get(segment), depth + 1, [*where, segment]))
-    return iter(ordered)
+        depth += 1
+        if segment != "@":
+            value = value.get(segment)
+            where = (where, segment)
 
 
 def project(value: Any, selection: OutSet, matches: Callable[[str | None, str], bool]) -> Any:

@@ -10,7 +10,15 @@ from typing import Any
 import orjson
 
 from router.executor.errors import SubgraphFetcher, SubgraphFetchError
-from router.executor.merge import Path, collect, deep_merge, project, unalias
+from router.executor.merge import (
+    Path,
+    Where,
+    collect,
+    deep_merge,
+    path_of,
+    project,
+    unalias,
+)
 from router.executor.shape import shape_response
 from router.planner import QueryPlan
 from router.planner.plan import (
@@ -120,7 +128,7 @@ class _Run:
         fetch = node.node
         assert fetch.requires is not None
         representations: list[Any] = []
-        positions: list[list[tuple[dict[str, Any], Path]]] = []
+        positions: list[list[tuple[dict[str, Any], Where]]] = []
         seen: dict[bytes, int] = {}
         for obj, where in collect(self.data, node.path):
             representation = self._represent(fetch, obj)
@@ -146,7 +154,7 @@ class _Run:
             self._entity_error(fetch, error, positions)
         if not isinstance(entities, list):
             if not response.get("errors"):
-                self._fail(fetch, "no _entities in response", positions[0][0][1])
+                self._fail(fetch, "no _entities in response", path_of(positions[0][0][1]))
             return
         for index, entity in enumerate(entities[: len(positions)]):
             if isinstance(entity, dict):
@@ -172,7 +180,7 @@ class _Run:
         return None
 
     def _entity_error(
-        self, fetch: FetchNode, error: Any, positions: list[list[tuple[dict[str, Any], Path]]]
+        self, fetch: FetchNode, error: Any, positions: list[list[tuple[dict[str, Any], Where]]]
     ) -> None:
         path = error.get("path") if isinstance(error, dict) else None
         if (
@@ -183,7 +191,7 @@ class _Run:
             and 0 <= path[1] < len(positions)
         ):
             for _, where in positions[path[1]]:
-                self.errors.append(self._subgraph_error(fetch, error, [*where, *path[2:]]))
+                self.errors.append(self._subgraph_error(fetch, error, [*path_of(where), *path[2:]]))
             return
         self.errors.append(self._subgraph_error(fetch, error, None))
 

@@ -19,6 +19,7 @@ from graphql import (
     is_abstract_type,
 )
 
+from router.executor.merge import Where, path_of
 from router.planner.operation import TYPENAME, Item, NField, NormalizedOperation
 from router.supergraph import Supergraph
 
@@ -46,7 +47,7 @@ class _Shaper:
         return runtime is not None and runtime in self.supergraph.possible_types(condition)
 
     def object(
-        self, items: list[Item], data: dict[str, Any], runtime: str | None, path: list[str | int]
+        self, items: list[Item], data: dict[str, Any], runtime: str | None, path: Where
     ) -> Any:
         out: dict[str, Any] = {}
         if self._fill(items, data, runtime, path, out) is _BUBBLE:
@@ -58,11 +59,11 @@ class _Shaper:
         items: list[Item],
         data: dict[str, Any],
         runtime: str | None,
-        path: list[str | int],
+        path: Where,
         out: dict[str, Any],
     ) -> Any:
         for item in items:
-            if not self.passes(item.conditions):
+            if item.conditions and not self.passes(item.conditions):
                 continue
             if not isinstance(item, NField):
                 if self.applies(item.type_condition, runtime) and (
@@ -70,11 +71,18 @@ class _Shaper:
                 ):
                     return _BUBBLE
                 continue
+            plain = item.plain
+            if plain:  # scalar leaf: no completion needed
+                value = data.get(item.key)
+                if value is None and plain == 2:
+                    return _BUBBLE
+                out[item.key] = value
+                continue
             if item.name == TYPENAME:
                 out[item.key] = runtime
                 continue
             assert item.type is not None
-            value = self.complete(item, item.type, data.get(item.key), [*path, item.key])
+            value = self.complete(item, item.type, data.get(item.key), (path, item.key))
             if value is _BUBBLE:
                 return _BUBBLE
             existing = out.get(item.key)
@@ -84,9 +92,7 @@ class _Shaper:
                 out[item.key] = value
         return None
 
-    def complete(
-        self, item: NField, type_: GraphQLOutputType, value: Any, path: list[str | int]
-    ) -> Any:
+    def complete(self, item: NField, type_: GraphQLOutputType, value: Any, path: Where) -> Any:
         if isinstance(type_, GraphQLNonNull):
             result = self.complete(item, type_.of_type, value, path)
             return _BUBBLE if result is None or result is _BUBBLE else result
@@ -97,7 +103,7 @@ class _Shaper:
                 return None
             items = []
             for i, element in enumerate(value):
-                completed = self.complete(item, type_.of_type, element, [*path, i])
+                completed = self.complete(item, type_.of_type, element, (path, i))
                 if completed is _BUBBLE:
                     return None
                 items.append(completed)
@@ -109,7 +115,7 @@ class _Shaper:
                     self.errors.append(
                         {
                             "message": f"Enum value {value!r} is not valid for type {type_.name}",
-                            "path": path,
+                            "path": path_of(path),
                             "extensions": {"code": "INTERNAL_SERVER_ERROR"},
                         }
                     )
@@ -149,5 +155,5 @@ def shape_response(
     errors: list[dict[str, Any]],
 ) -> dict[str, Any] | None:
     shaper = _Shaper(supergraph, variables, errors)
-    shaped = shaper.object(operation.selections, data or {}, operation.root_type, [])
+    shaped = shaper.object(operation.selections, data or {}, operation.root_type, None)
     return None if shaped is _BUBBLE else shaped

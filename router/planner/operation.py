@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from graphql import (
     GraphQLField,
     GraphQLNamedType,
+    GraphQLNonNull,
     GraphQLOutputType,
+    GraphQLScalarType,
     GraphQLSchema,
     get_named_type,
     is_composite_type,
@@ -52,6 +54,16 @@ class NField:
     conditions: tuple[Condition, ...]
     type: GraphQLOutputType | None  # None for __typename
     selections: list[Item] | None = None
+    # shaping fast path: 1 = nullable scalar leaf, 2 = non-null scalar leaf, 0 = anything else
+    plain: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        type_ = self.type
+        non_null = isinstance(type_, GraphQLNonNull)
+        if non_null:
+            type_ = type_.of_type  # type: ignore[union-attr]
+        if isinstance(type_, GraphQLScalarType):
+            self.plain = 2 if non_null else 1
 
     @property
     def type_name(self) -> str:

@@ -38,6 +38,8 @@ __all__ = ["DevRunner", "StartupError"]
 #: The database the embedded cluster serves (the services' default DATABASE_URL names it too).
 EMBEDDED_DATABASE = "go2asia"
 ROUTER_HOST = "127.0.0.1"
+#: The router starts once these exist: its CLI (`serve`) and the composer (`compose`).
+ROUTER_MODULES = ("router.__main__", "router.composition.cli")
 SUBGRAPH_LAYER, ROUTER_LAYER = 1, 2
 
 
@@ -126,16 +128,16 @@ class DevRunner:
             environ=self._environ,
             port_offset=settings.dev_port_offset,
         )
+        if not subgraphs:
+            raise StartupError(f"{settings.dev_supergraph_config} lists no subgraphs")
         _check_apps_exist(subgraphs)
         router_port = settings.router_port + settings.dev_port_offset
-        with_router = _module_exists("router.__main__")
+        with_router = all(_module_exists(name) for name in ROUTER_MODULES)
         self._check_ports_free(subgraphs, router_port if with_router else None)
 
         database_url = settings.database_url or await self._start_postgres(supervisor)
         env = self._child_env(database_url, subgraphs)
         names = [subgraph.name for subgraph in subgraphs]
-        if not names:
-            raise StartupError(f"{settings.dev_supergraph_config} lists no subgraphs")
         await self._step(supervisor, "migrate", ["-m", "shared.migrations", *names], env)
         if _module_exists("shared.seed"):
             await self._step(supervisor, "seed", ["-m", "shared.seed", *names], env)
@@ -147,7 +149,7 @@ class DevRunner:
             await self._start_router(supervisor, router_port, env)
         else:
             self._console.say(
-                "router: not built yet (no router/__main__.py); skipping it. "
+                f"router: not built yet (needs {' and '.join(ROUTER_MODULES)}); skipping it. "
                 "It starts here automatically once it exists; until then call the subgraphs."
             )
         self._print_urls(time.monotonic() - started)
@@ -209,6 +211,7 @@ class DevRunner:
             sys.executable,
             *("-m", "uvicorn", "--factory", subgraph.app_factory),
             *("--host", subgraph.host, "--port", str(subgraph.port)),
+            "--no-access-log",  # the app logs each request itself, with its request id
         ]
         await supervisor.start(
             ChildSpec(name=subgraph.name, argv=argv, env=env, layer=SUBGRAPH_LAYER)
@@ -229,13 +232,13 @@ class DevRunner:
         argv = [
             sys.executable,
             *("-m", "router", "serve", "--supergraph", str(self._supergraph_sdl)),
-            *("--port", str(port)),
+            *("--host", ROUTER_HOST, "--port", str(port)),
         ]
         await supervisor.start(ChildSpec(name="router", argv=argv, env=env, layer=ROUTER_LAYER))
         base = f"http://{ROUTER_HOST}:{port}"
-        await wait_http_ok(
-            f"{base}/health", timeout_seconds=self._settings.dev_startup_timeout_seconds
-        )
+        timeout = self._settings.dev_startup_timeout_seconds
+        await wait_http_ok(f"{base}/health", timeout_seconds=timeout)
+        await wait_http_ok(f"{base}/ready", timeout_seconds=timeout)
         self._urls.insert(0, ("router", f"{base}/graphql  (GraphiQL: open it in a browser)"))
 
     def _print_urls(self, elapsed: float) -> None:

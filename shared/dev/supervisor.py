@@ -16,13 +16,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import pwd
 import signal
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 __all__ = ["Child", "ChildSpec", "Console", "Supervisor", "install_stop_handlers"]
 
@@ -143,8 +144,8 @@ class Supervisor:
                 stderr=write_fd,
                 env=dict(spec.env) if spec.env is not None else None,
                 cwd=spec.cwd,
-                user=spec.user,
                 start_new_session=True,
+                **_identity(spec.user),
             )
         except BaseException:
             os.close(read_fd)
@@ -189,6 +190,13 @@ class Supervisor:
                 )
         await _kill_group(child.pid, leader=process)
         await _drain(child)
+
+
+def _identity(user: str | None) -> dict[str, Any]:
+    """Run as `user` with only its own group (not root's groups, which would shadow "other")."""
+    if user is None:
+        return {}
+    return {"user": user, "group": pwd.getpwnam(user).pw_gid, "extra_groups": []}
 
 
 async def _drain(child: Child) -> None:

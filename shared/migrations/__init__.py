@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 import threading
+from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
 
-__all__ = ["alembic_config", "upgrade"]
+__all__ = ["alembic_config", "has_migrations", "upgrade"]
 
 _ALEMBIC_IS_PROCESS_GLOBAL = threading.Lock()
 _SERVICE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
@@ -34,12 +35,25 @@ def alembic_config(service: str, database_url: str) -> Config:
     return config
 
 
-def upgrade(service: str, database_url: str, revision: str = "head") -> None:
-    """Bring `service`'s schema to `revision`. Blocking: call it outside an event loop
-    (or via `asyncio.to_thread`).
+def has_migrations(service: str) -> bool:
+    """Whether subgraph `service` keeps tables (a stateless subgraph has no migrations/)."""
+    config = alembic_config(service, "")  # validates the name
+    package = config.get_main_option("script_location", "").split(":")[0]
+    try:
+        return (files(package) / "migrations" / "env.py").is_file()
+    except ModuleNotFoundError as error:
+        raise ValueError(f"no subgraph package {package!r}") from error
 
-    Alembic's `context` is process-global, so calls within one process take turns; across
-    processes, the advisory lock in env.py does the same job.
+
+def upgrade(service: str, database_url: str, revision: str = "head") -> bool:
+    """Bring `service`'s schema to `revision`; False if the subgraph has no migrations.
+
+    Blocking: call it outside an event loop (or via `asyncio.to_thread`). Alembic's `context`
+    is process-global, so calls within one process take turns; across processes, the advisory
+    lock in env.py does the same job.
     """
+    if not has_migrations(service):
+        return False
     with _ALEMBIC_IS_PROCESS_GLOBAL:
         command.upgrade(alembic_config(service, database_url), revision)
+    return True

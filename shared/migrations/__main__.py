@@ -19,8 +19,10 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(level="INFO", service="migrations")
     database_url = DatabaseSettings().database_url
     for service in args.services:
-        upgrade(service, database_url)
-        logger.info("migrations applied", extra={"subgraph": service})
+        if upgrade(service, database_url):
+            logger.info("migrations applied", extra={"subgraph": service})
+        else:
+            logger.info("no migrations (stateless subgraph)", extra={"subgraph": service})
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from shared.migrations import upgrade
+from shared.migrations import has_migrations, upgrade
 from shared.seed import run_seeds
 from shared.settings import REPO_ROOT
 from shared.tables import platform_tables
@@ -126,3 +126,11 @@ async def test_seed_runs_once_even_when_started_concurrently(make_database: Make
     assert again == {"users": False}
     rows = await fetch(url, "SELECT email, role FROM users.users ORDER BY email")
     assert rows == sorted((email, role.value) for email, _name, role, _locale in DEMO_ACCOUNTS)
+
+
+def test_stateless_subgraphs_have_nothing_to_migrate_and_typos_fail() -> None:
+    assert has_migrations("users") is True
+    with pytest.raises(ValueError, match="subgraph"):
+        upgrade("no_such_subgraph", "postgresql://unused")
+    with pytest.raises(ValueError, match="not a subgraph name"):
+        upgrade("users; DROP SCHEMA users", "postgresql://unused")

@@ -4,6 +4,7 @@ Fetch at the root, Flatten(Fetch) as a batched, de-duplicated ``_entities`` call
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,8 @@ from router.planner.selection import ALIAS_MARK, OutFragment
 from router.supergraph import Supergraph
 
 __all__ = ["execute"]
+
+_log = logging.getLogger(__name__)
 
 
 class _Run:
@@ -67,13 +70,21 @@ class _Run:
         variables = {n: self.variables[n] for n in fetch.variable_usages if n in self.variables}
         if extra:
             variables.update(extra)
-        return {"query": fetch.operation, "variables": variables, "operationName": None}
+        return {
+            "query": fetch.operation,
+            "variables": variables,
+            "operationName": fetch.operation_name,
+        }
 
     async def _call(self, fetch: FetchNode, request: dict[str, Any]) -> dict[str, Any] | None:
         try:
             response = await self.fetcher(fetch.service_name, request)
         except SubgraphFetchError as exc:
             self._fail(fetch, str(exc), None)
+            return None
+        except Exception:  # noqa: BLE001 - a broken fetcher must not fail the whole request
+            _log.exception("subgraph fetcher failed for %s", fetch.service_name)
+            self._fail(fetch, "internal error", None)
             return None
         if not isinstance(response, dict) or not (
             ("data" in response and isinstance(response["data"], dict | None))

@@ -84,6 +84,7 @@ Item = NField | NFragment
 @dataclass(slots=True)
 class NormalizedOperation:
     kind: str  # "query" | "mutation" | "subscription"
+    name: str | None
     root_type: str
     selections: list[Item]
     variable_definitions: dict[str, ast.VariableDefinitionNode]
@@ -220,7 +221,8 @@ def normalize(
     }
     items = _Normalizer(schema, fragments).selection_set(root, operation.selection_set, frozenset())
     variables = {v.variable.name.value: v for v in operation.variable_definitions or ()}
-    return NormalizedOperation(kind, root.name, items, variables)
+    name = operation.name.value if operation.name else None
+    return NormalizedOperation(kind, name, root.name, items, variables)
 
 
 def parse_field_set(schema: GraphQLSchema, type_name: str, field_set: str) -> list[Item]:

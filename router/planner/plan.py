@@ -34,6 +34,7 @@ class FetchNode:
     service_name: str
     operation: str
     operation_kind: str
+    operation_name: str | None
     variable_usages: tuple[str, ...]
     requires: OutSet | None
     input_rewrites: dict[str, str] = field(default_factory=dict)
@@ -47,6 +48,8 @@ class FetchNode:
             "operation": self.operation,
             "operationKind": self.operation_kind,
         }
+        if self.operation_name is not None:
+            result["operationName"] = self.operation_name
         if self.requires is not None:
             result["requires"] = self.requires.to_json()
         if self.input_rewrites:
@@ -151,6 +154,14 @@ def _indented(text: str, indent: int, suffix: str = "") -> Iterator[str]:
 
 
 # ---------------------------------------------------------------------------------- building
+def _operation_name(operation: NormalizedOperation, group: FetchGroup) -> str | None:
+    """Apollo's naming, ``<Operation>__<subgraph>__<n>``, so subgraph logs trace back."""
+    if operation.name is None:
+        return None
+    subgraph = "".join(c if c.isalnum() else "_" for c in group.subgraph)
+    return f"{operation.name}__{subgraph}__{group.id}"
+
+
 def _fetch(group: FetchGroup, operation: NormalizedOperation) -> FlattenNode | FetchNode:
     used: set[str] = set()
     group.output.variables(used)
@@ -169,8 +180,13 @@ def _fetch(group: FetchGroup, operation: NormalizedOperation) -> FlattenNode | F
         body = group.output.print()
         pretty = group.output.print(pretty=True)
         kind = operation.kind
-    head = kind + ("(" + ", ".join(definitions) + ")" if definitions else "")
-    if kind == "query" and not definitions:
+    name = _operation_name(operation, group)
+    head = (
+        kind
+        + (f" {name}" if name else "")
+        + ("(" + ", ".join(definitions) + ")" if definitions else "")
+    )
+    if kind == "query" and not definitions and not name:
         text, shown = body, pretty
     else:
         text, shown = f"{head} {body}", f"{head} {pretty}"
@@ -178,6 +194,7 @@ def _fetch(group: FetchGroup, operation: NormalizedOperation) -> FlattenNode | F
         service_name=group.subgraph,
         operation=text,
         operation_kind=kind,
+        operation_name=name,
         variable_usages=tuple(ordered),
         requires=group.inputs if group.entity else None,
         input_rewrites=dict(group.rewrites),

@@ -228,9 +228,22 @@ def _is_postmaster_of(pid: int, data_dir: Path) -> bool:
 async def _wait_gone(pid: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not _is_running(pid):
             return True
         await asyncio.sleep(0.1)
     return False
+
+
+def _is_running(pid: int) -> bool:
+    """Whether `pid` exists and is not a zombie (one nobody reaped yet is as good as gone)."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc: ask the kernel directly
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+    return stat_line.rsplit(")", 1)[1].split()[0] != "Z"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-__all__ = ["Child", "ChildSpec", "Console", "Supervisor", "install_stop_handlers"]
+__all__ = ["Child", "ChildSpec", "Console", "Supervisor", "as_user", "install_stop_handlers"]
 
 _LINE_LIMIT = 1 << 20
 _DRAIN_SECONDS = 2.0
@@ -145,7 +145,7 @@ class Supervisor:
                 env=dict(spec.env) if spec.env is not None else None,
                 cwd=spec.cwd,
                 start_new_session=True,
-                **_identity(spec.user),
+                **as_user(spec.user),
             )
         except BaseException:
             os.close(read_fd)
@@ -192,7 +192,7 @@ class Supervisor:
         await _drain(child)
 
 
-def _identity(user: str | None) -> dict[str, Any]:
+def as_user(user: str | None) -> dict[str, Any]:
     """Run as `user` with only its own group (not root's groups, which would shadow "other")."""
     if user is None:
         return {}

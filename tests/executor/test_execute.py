@@ -206,3 +206,110 @@ async def test_interface_object_typename_never_replaces_the_concrete_one() -> No
         },
     )
     assert result == {"data": {"accounts": [{"__typename": "Admin", "bio": "hi", "level": 7}]}}
+
+
+async def test_enum_values_hidden_from_the_api_become_null_with_an_error() -> None:
+    orders = [
+        {"id": "1", "status": "OPEN", "note": "AUDITED"},
+        {"id": "2", "status": "AUDITED", "note": None},
+    ]
+    result, _ = await _run(
+        "inaccessible-enum-and-type",
+        "{ orders { id status note } }",
+        {"shop": {"data": {"orders": orders}}},
+    )
+    # note is nullable: null in place; status is non-null: [Order!]! cannot hold the item -> null
+    assert result["data"] is None
+    assert [e["path"] for e in result["errors"]] == [
+        ["orders", 0, "note"],
+        ["orders", 1, "status"],
+    ]
+
+
+async def test_objects_of_inaccessible_types_are_invisible() -> None:
+    feed = [{"__typename": "Post", "title": "hi"}, {"__typename": "Draft", "title": "wip"}]
+    result, _ = await _run(
+        "inaccessible-enum-and-type",
+        "{ feed { __typename ... on Post { title } } }",
+        {"shop": {"data": {"feed": feed}}},
+    )
+    # Draft is @inaccessible: the non-null list item cannot be null, so the list goes null,
+    # and `feed: [Entry!]!` takes data with it
+    assert result == {"data": None}
+
+
+async def test_mutations_run_one_after_another_with_their_entity_fetches_between() -> None:
+    order = {"placeOrder": {"id": "o1", "buyer": {"id": "u1", "__typename": "User"}}}
+
+    def users(request: dict[str, Any]) -> dict[str, Any]:
+        if "_entities" in request["query"]:
+            return {"data": {"_entities": [{"name": "Ann"}]}}
+        return {"data": {"rename": {"name": "Bea"}}}
+
+    result, subgraphs = await _run(
+        "mutation-then-entity",
+        'mutation Checkout { placeOrder(sku: "tea") { id buyer { name } } rename(name: "Bea") { name } }',
+        {"orders": {"data": order}, "users": users},
+    )
+    assert [(s, r["operationName"]) for s, r in subgraphs.requests] == [
+        ("orders", "Checkout__orders__0"),
+        ("users", "Checkout__users__1"),
+        ("users", "Checkout__users__2"),
+    ]
+    assert result == {
+        "data": {"placeOrder": {"id": "o1", "buyer": {"name": "Ann"}}, "rename": {"name": "Bea"}}
+    }
+
+
+async def test_shared_root_parts_are_deep_merged() -> None:
+    result, subgraphs = await _run(
+        "shared-root-without-keys",
+        "{ product { id name price } }",
+        {
+            "names": {"data": {"product": {"id": "p1", "name": "Tea"}}},
+            "prices": {"data": {"product": {"price": 3}}},
+        },
+    )
+    assert sorted(s for s, _ in subgraphs.requests) == ["names", "prices"]
+    assert result == {"data": {"product": {"id": "p1", "name": "Tea", "price": 3}}}
+
+
+async def test_a_crashing_fetcher_is_contained_as_a_subgraph_error() -> None:
+    result, _ = await _run(
+        "parent-entity-hop",
+        "{ products { category { name views } } }",
+        {
+            "catalog": {
+                "data": {
+                    "products": [{"category": {"name": "Tea"}, "id": "p1", "__typename": "Product"}]
+                }
+            },
+            "stats": RuntimeError("bug in a transport"),
+        },
+    )
+    assert result["data"] == {"products": [{"category": {"name": "Tea", "views": None}}]}
+    assert result["errors"][0]["message"] == "request to subgraph 'stats' failed: internal error"
+
+
+async def test_requirement_clash_sends_each_argument_set_in_its_own_representation() -> None:
+    def catalog(request: dict[str, Any]) -> dict[str, Any]:
+        product = {"price": 10, "upc": "a", "__typename": "Product", "price__req1": 9}
+        return {"data": {"products": [product]}}
+
+    def shipping(request: dict[str, Any]) -> dict[str, Any]:
+        rep = request["variables"]["representations"][0]
+        field = "costUsd" if "costUsd" in request["query"] else "costEur"
+        return {"data": {"_entities": [{field: rep["price"] * 100}]}}
+
+    result, subgraphs = await _run(
+        "requires-argument-clash",
+        '{ products { price(currency: "USD") costUsd costEur } }',
+        {"catalog": catalog, "shipping": shipping},
+    )
+    reps = sorted(
+        r["variables"]["representations"][0]["price"]
+        for s, r in subgraphs.requests
+        if s == "shipping"
+    )
+    assert reps == [9, 10]
+    assert result == {"data": {"products": [{"price": 10, "costUsd": 1000, "costEur": 900}]}}

@@ -248,7 +248,8 @@ async def test_mutations_run_one_after_another_with_their_entity_fetches_between
 
     result, subgraphs = await _run(
         "mutation-then-entity",
-        'mutation Checkout { placeOrder(sku: "tea") { id buyer { name } } rename(name: "Bea") { name } }',
+        'mutation Checkout { placeOrder(sku: "tea") { id buyer { name } } '
+        'rename(name: "Bea") { name } }',
         {"orders": {"data": order}, "users": users},
     )
     assert [(s, r["operationName"]) for s, r in subgraphs.requests] == [

@@ -151,6 +151,7 @@ def create_subgraph_app(
             ),
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval_seconds,
+            notifications=engine,
         ),
         redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
     )

@@ -16,15 +16,17 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.db import SessionFactory, transaction
 from shared.events.envelope import Event
+from shared.events.outbox import outbox_channel
 from shared.events.topology import TOPOLOGY, consumers_of
 from shared.events.transport import DeliveryError, Transport
 from shared.tables import platform_tables
@@ -64,7 +66,10 @@ class Dispatcher:
         batch_size: int = 50,
         poll_interval: float = 0.5,
         clock: Callable[[], datetime] = _utcnow,
+        notifications: AsyncEngine | None = None,
     ) -> None:
+        """`notifications`: an engine to LISTEN on, so a commit that emitted wakes the
+        dispatcher at once; without it (or if LISTEN fails) it only polls."""
         self._service = service
         self._sessions = sessions
         self._transport = transport
@@ -73,6 +78,7 @@ class Dispatcher:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._clock = clock
+        self._notifications = notifications
         self._tables = platform_tables(service)
         self._task: asyncio.Task[None] | None = None
         self._warned_unreachable: set[str] = set()
@@ -91,14 +97,48 @@ class Dispatcher:
             self._task = None
 
     async def _run(self) -> None:
-        while True:
+        wake = asyncio.Event()
+        async with self._listening(wake):
+            while True:
+                try:
+                    busy = await self.run_once()
+                except Exception:
+                    logger.exception("outbox dispatcher round failed")
+                    busy = 0
+                if not busy:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), self._poll_interval)
+                    wake.clear()
+
+    @contextlib.asynccontextmanager
+    async def _listening(self, wake: asyncio.Event) -> AsyncIterator[None]:
+        """LISTEN on this subgraph's outbox channel for as long as the dispatcher runs.
+
+        `emit` NOTIFYs inside the emitting transaction, and Postgres delivers a notification
+        only when (and if) that transaction commits: no wake-up for rolled-back events.
+        """
+        channel = outbox_channel(self._service)
+
+        def on_notify(*_: object) -> None:
+            wake.set()
+
+        connection: AsyncConnection | None = None
+        driver: Any = None
+        if self._notifications is not None:
             try:
-                busy = await self.run_once()
+                connection = await self._notifications.connect()
+                driver = (await connection.get_raw_connection()).driver_connection
+                await driver.add_listener(channel, on_notify)
             except Exception:
-                logger.exception("outbox dispatcher round failed", extra={"service": self._service})
-                busy = 0
-            if not busy:
-                await asyncio.sleep(self._poll_interval)
+                logger.warning("LISTEN %s failed; polling only", channel, exc_info=True)
+        try:
+            yield
+        finally:
+            if driver is not None:
+                with contextlib.suppress(Exception):
+                    await driver.remove_listener(channel, on_notify)
+            if connection is not None:
+                await connection.close()
 
     # -- one round ---------------------------------------------------------------------------
 

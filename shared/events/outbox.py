@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import service_of
@@ -15,7 +15,12 @@ from shared.events.envelope import Event
 from shared.events.topology import EVENT_TYPES
 from shared.tables import platform_tables
 
-__all__ = ["emit"]
+__all__ = ["emit", "outbox_channel"]
+
+
+def outbox_channel(service: str) -> str:
+    """The Postgres NOTIFY channel that wakes `service`'s dispatcher."""
+    return f"g2a_outbox_{service}"
 
 
 async def emit(
@@ -48,4 +53,6 @@ async def emit(
             payload=event.payload,
         )
     )
+    # Delivered by Postgres only if this transaction commits; several per transaction fold.
+    await session.execute(select(func.pg_notify(outbox_channel(service), "")))
     return event

@@ -283,3 +283,22 @@ async def test_user_registered_reaches_consumers_through_the_running_dispatcher(
     assert events[0].payload["userId"] == account.id
     assert events[0].payload["displayName"] == "Evented"
     assert events[0].source == "users"
+
+
+async def test_a_committed_registration_wakes_an_idle_dispatcher_without_polling(
+    make_users_app: AppFactory, make_database: Callable[..., Any]
+) -> None:
+    received: asyncio.Queue[Event] = asyncio.Queue()
+    _app, client = await make_users_app(
+        await make_database("users"),
+        transport=InProcessTransport({"points": received.put}),
+        outbox_dispatcher_enabled=True,
+        outbox_poll_interval_seconds=3600,  # only LISTEN/NOTIFY can wake it within the test
+    )
+    first = await register(client)  # delivered by the dispatcher's first rounds, or a wake-up
+    assert (await asyncio.wait_for(received.get(), timeout=30)).payload["userId"] == first.id
+
+    second = await register(client)  # the dispatcher now idles for an hour unless woken
+    event = await asyncio.wait_for(received.get(), timeout=30)
+
+    assert event.payload["userId"] == second.id

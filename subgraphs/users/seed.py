@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from typing import Final
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.identity import Role
@@ -10,13 +13,22 @@ from subgraphs.users.service import create_user
 
 SEED_VERSION = 1
 
+DEMO_NAMESPACE: Final = uuid.UUID("6f1c1c9e-2f4b-5d0a-9b7e-0a5e1a7a0000")
+"""uuid5 namespace of the demo accounts' ids (other subgraphs' demo data refers to them)."""
+
 DEMO_PASSWORD = "go2asia-demo"  # noqa: S105 - public demo credentials, documented
 DEMO_ACCOUNTS: tuple[tuple[str, str, Role, str], ...] = (
     ("admin@go2asia.dev", "Demo Admin", Role.ADMIN, "ru"),
     ("anna@go2asia.dev", "Анна", Role.USER, "ru"),
     ("vip@go2asia.dev", "Victor VIP", Role.VIP, "ru"),
     ("partner@go2asia.dev", "Pho Partner", Role.PARTNER, "en"),
+    ("editor@go2asia.dev", "Ольга Редактор", Role.PRO, "ru"),
 )
+
+
+def demo_user_id(email: str) -> uuid.UUID:
+    """The stable id of the demo account with `email` (the media and rf seeds use it)."""
+    return uuid.uuid5(DEMO_NAMESPACE, f"user:{email}")
 
 
 async def seed(session: AsyncSession) -> None:
@@ -30,4 +42,5 @@ async def seed(session: AsyncSession) -> None:
             display_name=display_name,
             locale=locale,
             role=role,
+            user_id=demo_user_id(email),
         )

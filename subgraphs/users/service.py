@@ -135,12 +135,14 @@ async def create_user(
     display_name: str,
     locale: str = DEFAULT_LOCALE,
     role: Role = Role.USER,
+    user_id: uuid.UUID | None = None,
 ) -> User:
-    """Insert an already-validated user; EmailTaken if the email exists (race-free)."""
+    """Insert an already-validated user; EmailTaken if the email exists (race-free).
+    `user_id` is for deterministic demo accounts; a random id otherwise."""
     user: User | None = await session.scalar(
         insert(User)
         .values(
-            id=uuid.uuid4(),
+            id=user_id or uuid.uuid4(),
             email=email,
             password_hash=password_hash,
             display_name=display_name,

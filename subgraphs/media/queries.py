@@ -1,0 +1,354 @@
+"""Reads of the media subgraph. Every function issues ONE SQL statement, whatever the
+number of keys it is given, so DataLoaders turn a whole request's worth of lookups
+(50 places' articles, 100 articles' tags) into one statement per kind.
+
+Lists are newest first, keyset-paginated on (listed_at, id); search ranks by relevance and
+pages by offset (a rank is not a stable key). Every list applies `Viewer.readable()`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    and_,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.errors import BadUserInput
+from shared.pagination import decode_cursor, encode_cursor, page_size
+from shared.validation import FieldCheck
+from subgraphs.media.models import Article, ArticlePlace, ArticleStatus, ArticleTag, Rubric, Tag
+from subgraphs.media.text import clean_search
+from subgraphs.media.visibility import Viewer
+
+__all__ = [
+    "ArticleFilter",
+    "ArticlePage",
+    "GroupBy",
+    "PageArgs",
+    "article_by_slug",
+    "article_counts",
+    "article_pages",
+    "cursor_of",
+    "list_articles",
+    "list_rubrics",
+    "list_tags",
+    "load_articles",
+    "load_place_ids",
+    "load_rubrics",
+    "load_tags",
+    "parse_uuid",
+    "search_articles",
+]
+
+
+GroupBy = Literal["place", "city"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageArgs:
+    """`first`/`after` of a connection field plus who asks (hashable: a loader key part)."""
+
+    first: int
+    after: str | None
+    viewer: Viewer
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePage:
+    articles: Sequence[Article] = ()
+    has_next_page: bool = False
+    total_count: int = 0
+    cursors: Sequence[str] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    rubric_slug: str | None = None
+    tag_slug: str | None = None
+    theme_slug: str | None = None
+    city_id: str | None = None
+    place_id: str | None = None
+    author_id: str | None = None
+    status: ArticleStatus | None = None
+
+
+def cursor_of(article: Article) -> str:
+    return encode_cursor(article.listed_at.isoformat(), str(article.id))
+
+
+def parse_uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _after(cursor: str | None) -> ColumnElement[bool]:
+    """SQL: rows strictly after `cursor` in newest-first order."""
+    if cursor is None:
+        return true()
+    values = decode_cursor(cursor)
+    try:
+        listed_at, article_id = values
+        position = datetime.fromisoformat(str(listed_at)), uuid.UUID(str(article_id))
+    except ValueError as error:
+        raise BadUserInput({"after": "not a valid cursor"}) from error
+    if position[0].tzinfo is None:
+        raise BadUserInput({"after": "not a valid cursor"})
+    return tuple_(Article.listed_at, Article.id) < tuple_(
+        literal(position[0]), literal(position[1])
+    )
+
+
+def _page(rows: Sequence[Article], limit: int, total: int) -> ArticlePage:
+    shown = list(rows[:limit])
+    return ArticlePage(
+        articles=shown,
+        has_next_page=len(rows) > limit,
+        total_count=total,
+        cursors=[cursor_of(article) for article in shown],
+    )
+
+
+# -- by id / slug -------------------------------------------------------------------------
+
+
+async def load_articles(session: AsyncSession, ids: Sequence[str]) -> list[Article | None]:
+    """Articles for `ids` in order (None where absent or malformed); visibility is the
+    caller's job (`Viewer.can_read`)."""
+    wanted = {parsed for raw in ids if (parsed := parse_uuid(raw)) is not None}
+    found: dict[uuid.UUID, Article] = {}
+    if wanted:
+        rows = await session.scalars(select(Article).where(Article.id.in_(wanted)))
+        found = {article.id: article for article in rows}
+    return [found.get(parsed) if (parsed := parse_uuid(raw)) else None for raw in ids]
+
+
+async def article_by_slug(session: AsyncSession, *, slug: str, viewer: Viewer) -> Article | None:
+    return await session.scalar(
+        select(Article).where(Article.slug == slug[:200], viewer.readable())
+    )
+
+
+async def load_rubrics(session: AsyncSession, slugs: Sequence[str]) -> list[Rubric | None]:
+    rows = await session.scalars(select(Rubric).where(Rubric.slug.in_(set(slugs))))
+    found = {rubric.slug: rubric for rubric in rows}
+    return [found.get(slug) for slug in slugs]
+
+
+async def load_tags(session: AsyncSession, article_ids: Sequence[uuid.UUID]) -> list[list[Tag]]:
+    """Each article's tags, in the order the author gave them."""
+    rows = await session.execute(
+        select(ArticleTag.article_id, Tag)
+        .join(Tag, Tag.slug == ArticleTag.tag_slug)
+        .where(ArticleTag.article_id.in_(set(article_ids)))
+        .order_by(ArticleTag.article_id, ArticleTag.position)
+    )
+    tags: dict[uuid.UUID, list[Tag]] = defaultdict(list)
+    for article_id, tag in rows:
+        tags[article_id].append(tag)
+    return [tags.get(article_id, []) for article_id in article_ids]
+
+
+async def load_place_ids(
+    session: AsyncSession, article_ids: Sequence[uuid.UUID]
+) -> list[list[str]]:
+    """Each article's atlas place ids, in the order the author gave them."""
+    rows = await session.execute(
+        select(ArticlePlace.article_id, ArticlePlace.place_id)
+        .where(ArticlePlace.article_id.in_(set(article_ids)))
+        .order_by(ArticlePlace.article_id, ArticlePlace.position)
+    )
+    places: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for article_id, place_id in rows:
+        places[article_id].append(place_id)
+    return [places.get(article_id, []) for article_id in article_ids]
+
+
+async def list_rubrics(session: AsyncSession) -> list[Rubric]:
+    return list(await session.scalars(select(Rubric).order_by(Rubric.position, Rubric.slug)))
+
+
+async def list_tags(session: AsyncSession) -> list[Tag]:
+    return list(await session.scalars(select(Tag).order_by(Tag.slug)))
+
+
+# -- lists --------------------------------------------------------------------------------
+
+
+def _matching(where: ArticleFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.rubric_slug is not None:
+        conditions.append(Article.rubric_slug == where.rubric_slug)
+    if where.theme_slug is not None:
+        conditions.append(Article.themes.any_() == where.theme_slug)
+    if where.city_id is not None:
+        conditions.append(Article.city_id == where.city_id)
+    if where.status is not None:
+        conditions.append(Article.status == where.status)
+    if where.author_id is not None:
+        author = parse_uuid(where.author_id)
+        conditions.append(Article.author_id == author if author else false())
+    if where.tag_slug is not None:
+        tagged = select(ArticleTag.article_id).where(ArticleTag.tag_slug == where.tag_slug)
+        conditions.append(Article.id.in_(tagged))
+    if where.place_id is not None:
+        placed = select(ArticlePlace.article_id).where(ArticlePlace.place_id == where.place_id)
+        conditions.append(Article.id.in_(placed))
+    return conditions
+
+
+async def list_articles(
+    session: AsyncSession, *, viewer: Viewer, where: ArticleFilter, first: int, after: str | None
+) -> ArticlePage:
+    """Readable articles matching `where`, newest first; the total comes in the same
+    statement (a scalar subquery), the page itself walks the (listed_at, id) index."""
+    limit = page_size(first)
+    matching = [viewer.readable(), *_matching(where)]
+    total = select(func.count()).select_from(Article).where(*matching).scalar_subquery()
+    rows = (
+        await session.execute(
+            select(Article, total)
+            .where(*matching, _after(after))
+            .order_by(*_NEWEST_FIRST)
+            .limit(limit + 1)
+        )
+    ).all()
+    if rows:
+        return _page([article for article, _ in rows], limit, rows[0][1])
+    return (
+        ArticlePage(total_count=await session.scalar(select(total)) or 0)
+        if after
+        else ArticlePage()
+    )
+
+
+async def search_articles(
+    session: AsyncSession, *, viewer: Viewer, query: str, first: int, after: str | None
+) -> ArticlePage:
+    """Full-text search (Russian and English stemming), best match first."""
+    check = FieldCheck()
+    text = check("query", clean_search, query)
+    limit = check("first", page_size, first)
+    check.done()
+    offset = _offset(after)
+    tsquery = func.websearch_to_tsquery(literal("russian").cast(REGCONFIG), text).op("||")(
+        func.websearch_to_tsquery(literal("english").cast(REGCONFIG), text)
+    )
+    matches = Article.search.op("@@")(tsquery)
+    rank = func.ts_rank_cd(Article.search, tsquery)
+    rows = (
+        await session.execute(
+            select(Article, func.count().over())
+            .where(matches, viewer.readable())
+            .order_by(rank.desc(), *_NEWEST_FIRST)
+            .offset(offset)
+            .limit(limit + 1)
+        )
+    ).all()
+    shown = [article for article, _ in rows[:limit]]
+    return ArticlePage(
+        articles=shown,
+        has_next_page=len(rows) > limit,
+        total_count=rows[0][1] if rows else 0,
+        cursors=[encode_cursor(offset + index + 1) for index in range(len(shown))],
+    )
+
+
+def _offset(after: str | None) -> int:
+    if after is None:
+        return 0
+    values = decode_cursor(after)
+    if len(values) != 1 or not isinstance(values[0], int) or values[0] < 0:
+        raise BadUserInput({"after": "not a valid cursor"})
+    return values[0]
+
+
+# -- per place / per city (entity fields, batched) ----------------------------------------
+
+
+def _grouping(by: GroupBy) -> tuple[ColumnElement[Any], FromClause]:
+    """The column an article list is grouped by, and the rows it is read from."""
+    if by == "place":
+        joined = ArticlePlace.__table__.join(
+            Article.__table__, ArticlePlace.article_id == Article.id
+        )
+        return ArticlePlace.place_id.expression, joined
+    return Article.city_id.expression, Article.__table__
+
+
+async def article_counts(
+    session: AsyncSession, *, by: GroupBy, keys: Sequence[str], viewer: Viewer
+) -> list[int]:
+    """How many articles each place (or city) in `keys` has that `viewer` may read."""
+    group, source = _grouping(by)
+    rows = await session.execute(
+        select(group, func.count())
+        .select_from(source)
+        .where(group.in_(set(keys)), viewer.readable())
+        .group_by(group)
+    )
+    counts: dict[str, int] = dict(rows.all())
+    return [counts.get(key, 0) for key in keys]
+
+
+async def article_pages(
+    session: AsyncSession, *, by: GroupBy, keys: Sequence[str], args: PageArgs
+) -> list[ArticlePage]:
+    """One page of articles per place (or city) in `keys`, in ONE statement: window
+    functions number each group's rows after the cursor and count the whole group, so the
+    total survives the cursor."""
+    group, source = _grouping(by)
+    limit = page_size(args.first)
+    after = _after(args.after)
+    inner = (
+        select(
+            Article.id.label("article_id"),
+            group.label("group_key"),
+            func.count().over(partition_by=group).label("total"),
+            func.count()
+            .filter(after)
+            .over(partition_by=group, order_by=_NEWEST_FIRST)
+            .label("rank"),
+            func.row_number().over(partition_by=group, order_by=_NEWEST_FIRST).label("row"),
+            after.label("is_after"),
+        )
+        .select_from(source)
+        .where(group.in_(set(keys)), args.viewer.readable())
+        .subquery()
+    )
+    rows = await session.execute(
+        select(Article, inner.c.group_key, inner.c.total, inner.c.is_after)
+        .join(inner, inner.c.article_id == Article.id)
+        # A group's first row always comes back, so its total is known even when the
+        # cursor is past every row of it.
+        .where(or_(and_(inner.c.is_after, inner.c.rank <= limit + 1), inner.c.row == 1))
+        .order_by(inner.c.group_key, *_NEWEST_FIRST)
+    )
+    found: dict[str, list[Article]] = defaultdict(list)
+    totals: dict[str, int] = {}
+    for article, key, total, is_after in rows:
+        totals[key] = total
+        if is_after:
+            found[key].append(article)
+    return [_page(found.get(key, []), limit, totals.get(key, 0)) for key in keys]
+
+
+_NEWEST_FIRST = (Article.listed_at.desc(), Article.id.desc())

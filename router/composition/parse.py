@@ -122,19 +122,27 @@ _BUILT_IN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "include", "skip"
 def _check_directive_names(
     document: DocumentNode, subgraph: Subgraph, errors: list[CompositionError]
 ) -> None:
-    """Every applied directive must be defined, built in, or named by a `@link`."""
+    """Every applied directive must be defined, built in, or named by a `@link` (one error per
+    application, as GraphQL validation reports them)."""
     known = set(subgraph.federation_names) | _BUILT_IN_DIRECTIVES
     known |= {d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)}
     unknown: list[str] = []
 
     class Collector(Visitor):
         def enter_directive(self, node: DirectiveNode, *_: object) -> None:
-            name = node.name.value
-            if name not in known and name not in unknown:
-                unknown.append(name)
+            if node.name.value not in known:
+                unknown.append(node.name.value)
 
     visit(document, Collector())
-    errors.extend(_invalid(subgraph.name, f'Unknown directive "@{name}".') for name in unknown)
+    for name in unknown:
+        message = f'Unknown directive "@{name}".'
+        if not subgraph.fed2 and name in FEDERATION_DIRECTIVES:
+            message = (
+                f'Unknown directive "@{name}". If you meant the "@{name}" federation 2 directive, '
+                "note that this schema is a federation 1 schema. To be a federation 2 schema, it "
+                "needs to @link to the federation specifcation v2."
+            )
+        errors.append(_invalid(subgraph.name, message))
 
 
 def _invalid(subgraph: str, message: str) -> CompositionError:

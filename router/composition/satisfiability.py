@@ -235,18 +235,25 @@ class _Subgraphs:
 def check_satisfiability(
     supergraph: Supergraph, subgraphs: list[Subgraph], metas: list[Metadata]
 ) -> list[CompositionError]:
+    """Walk depth first like Apollo (last edge first), skipping a state when the same type was
+    already visited with a subset of its subgraphs; each failing field of a visited state is an
+    error (so the count matches Apollo's)."""
     graph = _Subgraphs(supergraph, subgraphs, metas)
     errors: list[CompositionError] = []
-    seen: set[tuple[str, frozenset[Option]]] = set()
-    queue: deque[_State] = deque()
+    visits: dict[str, list[frozenset[int]]] = {}
+    stack: list[_State] = []
     for kind, root in supergraph.roots.items():
         roots = frozenset(Option(i) for i, s in enumerate(subgraphs) if root in s.types)
-        queue.append(_State(root, roots, (kind,)))
-    while queue and len(seen) < _MAX_STATES:
-        state = queue.popleft()
-        if (state.type, state.options) in seen:
+        stack.append(_State(root, roots, (kind,)))
+    handled = 0
+    while stack and handled < _MAX_STATES:
+        state = stack.pop()
+        indexes = frozenset(o.index for o in state.options)
+        previous = visits.setdefault(state.type, [])
+        if any(indexes >= seen for seen in previous):
             continue
-        seen.add((state.type, state.options))
+        previous.append(indexes)
+        handled += 1
         typedef = supergraph.types.get(state.type)
         if typedef is None:
             continue
@@ -260,8 +267,40 @@ def check_satisfiability(
             if not resolving:
                 errors.append(_error(subgraphs, state, typedef, field_def.name, path))
                 continue
-            _enqueue(graph, queue, base_type(field_def.type), resolving, path)
+            target = supergraph.types.get(base_type(field_def.type))
+            if target is not None and target.is_composite:
+                stack.append(_State(target.name, resolving, path))
+        for runtime in _runtime_types(supergraph, typedef):
+            options = _downcast(graph, typedef.name, state.options, runtime)
+            if options:
+                stack.append(_State(runtime, options, (*state.path, f"... on {runtime}")))
     return errors
+
+
+def _runtime_types(supergraph: Supergraph, typedef: TypeDef) -> list[str]:
+    if typedef.kind == Kind.UNION:
+        return list(typedef.members)
+    if typedef.kind == Kind.INTERFACE:
+        return [
+            t.name
+            for t in supergraph.types.values()
+            if t.kind == Kind.OBJECT and typedef.name in t.interfaces
+        ]
+    return []
+
+
+def _downcast(
+    graph: _Subgraphs, abstract: str, options: frozenset[Option], runtime: str
+) -> frozenset[Option]:
+    """Options that can take `... on Runtime`: directly, else after a key jump."""
+    result: set[Option] = set()
+    for option in options:
+        if graph.knows(option.index, runtime):
+            result.add(option)
+            continue
+        jumped = graph.closure(abstract, frozenset({option}))
+        result |= {o for o in jumped if graph.knows(o.index, runtime)}
+    return frozenset(result)
 
 
 def _resolving(
@@ -289,31 +328,6 @@ def _resolving(
         ):
             exploded.append(option)
     return frozenset(exploded)
-
-
-def _enqueue(
-    graph: _Subgraphs,
-    queue: deque[_State],
-    target: str,
-    options: frozenset[Option],
-    path: tuple[str, ...],
-) -> None:
-    typedef = graph.supergraph.types.get(target)
-    if typedef is None or typedef.kind not in (Kind.OBJECT, Kind.INTERFACE, Kind.UNION):
-        return
-    if typedef.kind != Kind.UNION:
-        queue.append(_State(target, options, path))
-    if typedef.kind == Kind.OBJECT:
-        return
-    runtime = (
-        typedef.members
-        if typedef.kind == Kind.UNION
-        else [t.name for t in graph.supergraph.types.values() if target in t.interfaces]
-    )
-    for name in runtime:
-        knowing = frozenset(o for o in options if graph.knows(o.index, name))
-        if knowing:
-            queue.append(_State(name, knowing, (*path, f"... on {name}")))
 
 
 def _error(

@@ -4,6 +4,8 @@
 //   node tests/composition/regenerate.mjs CASE...    rewrite only these fixtures
 //   node tests/composition/regenerate.mjs --stdin    compose [{name, url, sdl}] read from stdin,
 //                                                    print {supergraph} or {errors} as JSON
+//   node tests/composition/regenerate.mjs --batch    the same for a list of such lists (one
+//                                                    result per list, in order)
 //
 // A fixture is tests/composition/fixtures/<case>/subgraphs/<name>.graphql (routing URL
 // http://<name>.example/graphql). Its golden is <case>/supergraph.graphql when composition
@@ -92,6 +94,9 @@ const apollo = loadComposition();
 if (args[0] === "--stdin") {
   const input = JSON.parse(readFileSync(0, "utf8"));
   process.stdout.write(JSON.stringify(compose(apollo, input)) + "\n");
+} else if (args[0] === "--batch") {
+  const input = JSON.parse(readFileSync(0, "utf8"));
+  process.stdout.write(JSON.stringify(input.map((subgraphs) => compose(apollo, subgraphs))) + "\n");
 } else {
   const cases = args.length > 0 ? args : readdirSync(fixturesDir).sort();
   regenerate(apollo, cases);

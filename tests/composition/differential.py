@@ -1,0 +1,239 @@
+"""Differential run: random federated subgraph sets composed by us and by @apollo/composition.
+
+    .venv/bin/python tests/composition/differential.py --cases 300 --seed 7 [--save]
+
+Each case is 2-4 generated subgraphs (entities with simple or compound keys, shareable,
+external/requires, provides, override, inaccessible and tag, value types, interfaces, unions,
+enums used as input and/or output, input objects, federation 1 subgraphs now and then). Both
+composers run; a case differs when one fails and the other does not, when the error codes
+differ, or when the supergraphs differ after normalisation. `--save` writes each differing case
+as a fixture folder `fixtures/diff-<seed>-<n>` (then run regenerate.mjs on it), so a shrunk
+example becomes a parity fixture. Nothing here is collected by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from composition_normalize import normalize_sdl
+from composition_support import FIXTURES, REGENERATE
+
+from router.composition import SubgraphSource, compose
+
+SCALARS = ("Int", "String", "Boolean", "Float")
+COLORS = ("RED", "GREEN", "BLUE")
+
+
+class _Generator:
+    """One random supergraph: a catalog of entity fields, each owned one way across subgraphs."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.entities = [f"E{i}" for i in range(rng.randint(1, 4))]
+        self.compound = {e: rng.random() < 0.2 for e in self.entities}
+        self.catalog = {
+            e: {f"f{j}": self._type() for j in range(rng.randint(1, 5))} for e in self.entities
+        }
+        # How each entity field is owned: "shared" (@shareable wherever defined) or one owner.
+        self.policy = {
+            (e, f): rng.choice(("shared", "single", "single"))
+            for e in self.entities
+            for f in self.catalog[e]
+        }
+        self.value_fields = {f"v{j}": rng.choice(SCALARS) for j in range(rng.randint(1, 3))}
+        self.version = rng.choice(("2.0", "2.3", "2.5", "2.7", "2.9"))
+        self.chaos = rng.random() < 0.25  # break a rule now and then, to compare errors too
+
+    def _type(self) -> str:
+        rng = self.rng
+        base = rng.choice((*SCALARS, *SCALARS, "Color", "Value", *self.entities))
+        if rng.random() < 0.2:
+            base = f"[{base}]"
+        return base + ("!" if rng.random() < 0.3 else "")
+
+    def subgraphs(self) -> list[SubgraphSource]:
+        names = [f"s{i}" for i in range(self.rng.randint(2, 4))]
+        self.fed1 = {n: self.rng.random() < 0.15 for n in names}
+        self.owned = {n: [e for e in self.entities if self.rng.random() < 0.7] for n in names}
+        self.owner = {}
+        for (entity, field), policy in self.policy.items():
+            holders = [n for n in names if entity in self.owned[n]]
+            if policy == "single" and holders:
+                self.owner[(entity, field)] = self.rng.choice(holders)
+        return [
+            SubgraphSource(name, f"http://{name}.example/graphql", self._subgraph(name, names))
+            for name in names
+        ]
+
+    def _subgraph(self, name: str, names: list[str]) -> str:
+        rng = self.rng
+        fed1 = self.fed1[name]
+        parts: list[str] = []
+        imports = (
+            '"@key", "@shareable", "@external", "@requires", "@provides", "@override", '
+            '"@inaccessible", "@tag"'
+        )
+        if not fed1:
+            parts.append(
+                f'extend schema @link(url: "https://specs.apollo.dev/federation/v{self.version}",'
+                f" import: [{imports}])"
+            )
+        owned = self.owned[name]
+        for entity in owned:
+            parts.append(self._entity(entity, name, names, fed1=fed1))
+        all_colors = self.chaos and rng.random() < 0.5
+        colors = list(COLORS) if not all_colors else [c for c in COLORS if rng.random() < 0.8]
+        parts.append("enum Color { " + " ".join(colors or ["RED"]) + " }")
+        share = "" if fed1 or (self.chaos and rng.random() < 0.3) else " @shareable"
+        value_fields = [f"{f}: {t}" for f, t in self.value_fields.items() if rng.random() < 0.85]
+        parts.append(f"type Value{share} {{ " + (" ".join(value_fields) or "v0: Int") + " }")
+        inputs = ["i0: Int"] + [f"i{j}: Int" for j in (1, 2) if rng.random() < 0.7]
+        parts.append("input Filter { " + " ".join(inputs) + " }")
+        queries = [f"value{name}: Value", f"color{name}(c: Color, f: Filter): Color"]
+        for entity in owned:
+            if rng.random() < 0.6:
+                queries.append(f"{entity.lower()}{name}(id: ID!): {entity}")
+        if rng.random() < 0.4:
+            queries.append("shared: Int" + ("" if fed1 else " @shareable"))
+        if len(owned) > 1 and rng.random() < 0.3:
+            parts.append(f"union U{name} = " + " | ".join(owned))
+            queries.append(f"search{name}: [U{name}]")
+        root = "extend type Query" if fed1 else "type Query"
+        parts.append(root + " { " + " ".join(queries) + " }")
+        sdl = "\n".join(parts)
+        for entity in self.entities:
+            referenced = f": {entity}" in sdl or f"[{entity}" in sdl
+            if entity not in owned and referenced:
+                sdl += "\n" + self._stub(entity, fed1=fed1)
+        return sdl
+
+    def _key(self, entity: str) -> str:
+        return "id sku" if self.compound[entity] else "id"
+
+    def _stub(self, entity: str, *, fed1: bool) -> str:
+        sku = " sku: String!" if self.compound[entity] else ""
+        if fed1:
+            external = " @external"
+            return (
+                f'extend type {entity} @key(fields: "{self._key(entity)}") '
+                f"{{ id: ID!{external}{sku}{external if sku else ''} }}"
+            )
+        return f'type {entity} @key(fields: "{self._key(entity)}", resolvable: false) {{ id: ID!{sku} }}'
+
+    def _entity(self, entity: str, name: str, names: list[str], *, fed1: bool) -> str:
+        rng = self.rng
+        fields = ["id: ID!"] + (["sku: String!"] if self.compound[entity] else [])
+        externals: list[str] = []
+        for field, type_ref in self.catalog[entity].items():
+            policy = self.policy[(entity, field)]
+            owner = self.owner.get((entity, field))
+            scalar = type_ref.strip("[]!") in SCALARS and not type_ref.startswith("[")
+            directives = ""
+            if policy == "shared":
+                if rng.random() < 0.3:
+                    continue
+                directives = "" if fed1 else " @shareable"
+                if not fed1 and rng.random() < 0.15:
+                    directives += f' @tag(name: "t{rng.randint(0, 2)}")'
+                if not fed1 and rng.random() < 0.1:
+                    directives += " @inaccessible"
+            elif owner == name:
+                if self.chaos and rng.random() < 0.2:
+                    directives = " @shareable"
+            elif scalar and rng.random() < 0.3:
+                directives = " @external"
+                externals.append(field)
+            elif not fed1 and not self.fed1[owner or name] and rng.random() < 0.15:
+                directives = f' @override(from: "{owner}")'
+            elif self.chaos and rng.random() < 0.1:
+                directives = ""  # a second, non-shareable definition
+            else:
+                continue
+            if rng.random() < 0.1:
+                directives = f' @deprecated(reason: "r{rng.randint(0, 1)}")' + directives
+            fields.append(f"{field}: {type_ref}{directives}")
+        if externals:
+            fields.append(f'computed{name}: Int @requires(fields: "{" ".join(externals)}")')
+        key = self._key(entity)
+        if fed1:
+            extend = rng.random() < 0.5
+            if extend:
+                fields[0] = "id: ID! @external"
+            prefix = "extend type" if extend else "type"
+            return f'{prefix} {entity} @key(fields: "{key}") {{ ' + " ".join(fields) + " }"
+        resolvable = ", resolvable: false" if rng.random() < 0.05 else ""
+        description = '"An entity"\n' if rng.random() < 0.3 else ""
+        return (
+            f'{description}type {entity} @key(fields: "{key}"{resolvable}) {{ '
+            + " ".join(fields)
+            + " }"
+        )
+
+
+def apollo_batch(cases: list[list[SubgraphSource]]) -> list[dict[str, object]]:
+    payload = json.dumps([[{"name": s.name, "url": s.url, "sdl": s.sdl} for s in c] for c in cases])
+    node = shutil.which("node")
+    assert node is not None, "node is required"
+    completed = subprocess.run(
+        [node, str(REGENERATE), "--batch"],
+        input=payload,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=1800,
+    )
+    results: list[dict[str, object]] = json.loads(completed.stdout)
+    return results
+
+
+def difference(case: list[SubgraphSource], apollo: dict[str, object]) -> str | None:
+    ours = compose(case)
+    if "errors" in apollo:
+        expected = Counter(str(e["code"]) for e in apollo["errors"])  # type: ignore[attr-defined]
+        got = Counter(e.code for e in ours.errors)
+        return None if expected == got else f"codes: apollo {dict(expected)} ours {dict(got)}"
+    if ours.supergraph_sdl is None:
+        return f"apollo composes, ours fails: {[str(e)[:200] for e in ours.errors]}"
+    sdl = str(apollo["supergraph"])
+    if normalize_sdl(sdl) != normalize_sdl(ours.supergraph_sdl):
+        return "supergraphs differ"
+    return None if sdl == ours.supergraph_sdl else "supergraphs differ only in ordering"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--save", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    cases = [_Generator(rng).subgraphs() for _ in range(args.cases)]
+    results = apollo_batch(cases)
+    differing = 0
+    outcomes: Counter[str] = Counter()
+    for number, (case, apollo) in enumerate(zip(cases, results, strict=True)):
+        outcomes["apollo error" if "errors" in apollo else "apollo ok"] += 1
+        problem = difference(case, apollo)
+        if problem is None:
+            continue
+        differing += 1
+        print(f"case {number}: {problem}")  # noqa: T201 - a tool's report
+        if args.save:
+            folder = FIXTURES / f"diff-{args.seed}-{number}" / "subgraphs"
+            folder.mkdir(parents=True, exist_ok=True)
+            for source in case:
+                (folder / f"{source.name}.graphql").write_text(source.sdl + "\n")
+    print(f"{args.cases} cases ({dict(outcomes)}), {differing} differ")  # noqa: T201
+    return 1 if differing else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    sys.exit(main())

@@ -5,7 +5,8 @@
     GET  /health                   liveness: the process serves requests
     GET  /ready                    readiness: Postgres (and Redis, when configured) answer
 
-The lifespan starts the outbox dispatcher and closes the engine, HTTP client and Redis.
+The lifespan applies the subgraph's migrations (MIGRATE_ON_START), starts the outbox
+dispatcher, and at shutdown closes the engine, HTTP client and Redis.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from shared.events import (
 from shared.federation import FEDERATION_VERSION
 from shared.identity import IDENTITY_HEADER, verify_identity
 from shared.logging import configure_logging, request_id_var
+from shared.migrations import upgrade
 from shared.request_id import RequestIdMiddleware
 from shared.settings import ServiceSettings
 
@@ -158,6 +160,8 @@ def create_subgraph_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_start:  # idempotent, and serialised across processes
+            await asyncio.to_thread(upgrade, service, settings.database_url)
         if settings.outbox_dispatcher_enabled:
             subgraph.dispatcher.start()
         try:

@@ -55,6 +55,7 @@ class ServiceSettings(DatabaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     redis_url: str | None = None
+    migrate_on_start: bool = True
 
     internal_identity_secret: SecretStr = SecretStr(DEV_INTERNAL_IDENTITY_SECRET)
     internal_identity_ttl_seconds: int = Field(default=60, ge=1)

@@ -121,6 +121,7 @@ def users_settings(database_url: str, **overrides: Any) -> UsersSettings:
         "argon2_memory_cost_kib": 1024,
         "argon2_parallelism": 1,
         "outbox_dispatcher_enabled": False,
+        "migrate_on_start": False,  # the session database is migrated once, up front
         "graphql_ide": False,
         "log_level": "WARNING",
     }

@@ -57,6 +57,7 @@ def probe_app(database_url: str, **settings: Any) -> FastAPI:
         settings=ProbeSettings(
             database_url=database_url,
             outbox_dispatcher_enabled=False,
+            migrate_on_start=False,
             internal_identity_secret="s",
             **settings,
         ),

@@ -302,3 +302,12 @@ async def test_a_committed_registration_wakes_an_idle_dispatcher_without_polling
     event = await asyncio.wait_for(received.get(), timeout=30)
 
     assert event.payload["userId"] == second.id
+
+
+async def test_the_app_migrates_an_empty_database_when_it_starts(
+    make_users_app: AppFactory, make_database: Callable[..., Any]
+) -> None:
+    _app, client = await make_users_app(await make_database(), migrate_on_start=True)
+    account = await register(client)
+    assert (await client.get("/ready")).status_code == 200
+    assert account.email.endswith("@example.com")

@@ -1,0 +1,1 @@
+"""On-demand benchmarks: `python -m benchmarks gateway` (see benchmarks/gateway/run.py)."""

@@ -1,0 +1,1 @@
+"""The gateway benchmark: graphql-gateways-benchmark workload against the router."""

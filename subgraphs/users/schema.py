@@ -49,14 +49,10 @@ class UserType:
     role: RoleType
     locale: str
     created_at: datetime
-    email_value: strawberry.Private[str]
-    email_visible: strawberry.Private[bool]
-    home_city_id: strawberry.Private[str | None]
-
     email: str | None = strawberry.field(
-        resolver=lambda root: root.email_value if root.email_visible else None,
-        description="Visible to the user themself and to admins; null for everyone else.",
+        description="Visible to the user themself and to admins; null for everyone else."
     )
+    home_city_id: strawberry.Private[str | None]
 
     @strawberry.field
     def home_city(self) -> City | None:
@@ -75,8 +71,7 @@ class UserType:
             role=RoleType(user.role.value),
             locale=user.locale,
             created_at=user.created_at,
-            email_value=user.email,
-            email_visible=email_visible,
+            email=user.email if email_visible else None,
             home_city_id=user.home_city_id,
         )
 

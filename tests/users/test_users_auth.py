@@ -311,3 +311,19 @@ async def test_the_app_migrates_an_empty_database_when_it_starts(
     account = await register(client)
     assert (await client.get("/ready")).status_code == 200
     assert account.email.endswith("@example.com")
+
+
+async def test_two_concurrent_refreshes_of_one_token_count_as_reuse(
+    users_client: httpx.AsyncClient,
+) -> None:
+    account = await register(users_client)
+    variables = {"input": {"refreshToken": account.refresh_token}}
+
+    bodies = await asyncio.gather(*(gql(users_client, REFRESH, variables) for _ in range(2)))
+
+    winners = [body for body in bodies if "errors" not in body]
+    assert len(winners) == 1
+    assert sorted(code for body in bodies for code in error_codes(body)) == ["UNAUTHENTICATED"]
+    successor = winners[0]["data"]["refreshToken"]["tokens"]["refreshToken"]
+    after = await gql(users_client, REFRESH, {"input": {"refreshToken": successor}})
+    assert error_codes(after) == ["UNAUTHENTICATED"]  # the loser's reuse revoked the family

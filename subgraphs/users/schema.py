@@ -227,7 +227,13 @@ class Query:
         resolver=resolve_users,
         directives=[
             Authenticated(),
-            ListSize(assumed_size=None, slicing_arguments=["first"], sized_fields=["edges"]),
+            # `first` has a default, so a query may omit it: don't require a slicing argument.
+            ListSize(
+                assumed_size=None,
+                slicing_arguments=["first"],
+                sized_fields=["edges"],
+                require_one_slicing_argument=False,
+            ),
         ],
         description="Every account, oldest first (ADMIN only). `first` is 1..100.",
     )

@@ -10,6 +10,7 @@ the errors returned are all those of the first failing stage.
 from __future__ import annotations
 
 from router.composition.errors import CompositionError
+from router.composition.graphql_rules import check_graphql_rules
 from router.composition.merge import merge_subgraphs
 from router.composition.metadata import compute_metadata
 from router.composition.parse import parse_subgraph
@@ -24,6 +25,39 @@ from router.composition.validate import validate_subgraph
 
 def compose(sources: list[SubgraphSource]) -> CompositionResult:
     """Compose subgraphs into a supergraph SDL, or return every error of the failing stage."""
+    subgraphs, errors = _build_subgraphs(sources)
+    if errors:
+        return CompositionResult(errors=errors)
+    upgraded = [s.name for s in subgraphs if not s.fed2]
+    errors = upgrade_subgraphs(subgraphs)
+    if errors:
+        return CompositionResult(errors=errors)
+    for subgraph in subgraphs:
+        if subgraph.name in upgraded:
+            errors += validate_subgraph(subgraph)
+    if errors:
+        return CompositionResult(errors=errors)
+    metas = [compute_metadata(s) for s in subgraphs]
+    outcome = merge_subgraphs(subgraphs, metas)
+    if outcome.errors:
+        return CompositionResult(errors=outcome.errors)
+    errors = post_merge_checks(outcome.supergraph)
+    if errors:
+        return CompositionResult(errors=errors)
+    errors = check_satisfiability(outcome.supergraph, subgraphs, metas)
+    if errors:
+        return CompositionResult(errors=errors)
+    return CompositionResult(
+        supergraph_sdl=print_supergraph(outcome.supergraph), hints=outcome.hints
+    )
+
+
+def _build_subgraphs(
+    sources: list[SubgraphSource],
+) -> tuple[list[Subgraph], list[CompositionError]]:
+    """Expand each subgraph and check it on its own, as Apollo builds subgraphs: SDL errors
+    first, then GraphQL validity, then (federation 2 subgraphs only) the federation rules;
+    federation 1 subgraphs get those after their upgrade."""
     errors: list[CompositionError] = []
     subgraphs: list[Subgraph] = []
     seen: set[str] = set()
@@ -41,27 +75,10 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
         parsed = parse_subgraph(source)
         if isinstance(parsed, list):
             errors += parsed
-        else:
-            subgraphs.append(parsed)
-    if errors:
-        return CompositionResult(errors=errors)
-    errors = upgrade_subgraphs(subgraphs)
-    if errors:
-        return CompositionResult(errors=errors)
-    for subgraph in subgraphs:
-        errors += validate_subgraph(subgraph)
-    if errors:
-        return CompositionResult(errors=errors)
-    metas = [compute_metadata(s) for s in subgraphs]
-    outcome = merge_subgraphs(subgraphs, metas)
-    if outcome.errors:
-        return CompositionResult(errors=outcome.errors)
-    errors = post_merge_checks(outcome.supergraph)
-    if errors:
-        return CompositionResult(errors=errors)
-    errors = check_satisfiability(outcome.supergraph, subgraphs, metas)
-    if errors:
-        return CompositionResult(errors=errors)
-    return CompositionResult(
-        supergraph_sdl=print_supergraph(outcome.supergraph), hints=outcome.hints
-    )
+            continue
+        problems = check_graphql_rules(parsed)
+        if not problems and parsed.fed2:
+            problems = validate_subgraph(parsed)
+        errors += problems
+        subgraphs.append(parsed)
+    return subgraphs, errors

@@ -57,6 +57,7 @@ from router.composition.model import (
 )
 from router.composition.sources import SubgraphSource
 from router.composition.subgraph import (
+    DIRECTIVE_VERSIONS,
     FEDERATION1_DIRECTIVES,
     FEDERATION_DIRECTIVES,
     FEDERATION_SPEC,
@@ -67,6 +68,7 @@ from router.composition.subgraph import (
 _URL = re.compile(r"^(?P<identity>.*/(?P<name>[^/]+))/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
 _PLUMBING_TYPES = frozenset({"_Any", "_Service", "_Entity", "FieldSet", "_FieldSet"})
 _PLUMBING_FIELDS = frozenset({"_service", "_entities"})
+_FEDERATION_TYPES = frozenset({"FieldSet", "ContextFieldValue", "Scope", "Policy"})
 _APOLLO_SPECS = {
     f"https://specs.apollo.dev/{name}": directives
     for name, directives in (
@@ -169,11 +171,14 @@ def _resolve_links(
         if match["identity"] == FEDERATION_SPEC:
             federation = (int(match["major"]), int(match["minor"]))
             imported = set(imports.values())
-            for canonical in FEDERATION_DIRECTIVES:
+            available = [
+                d for d in FEDERATION_DIRECTIVES if federation >= DIRECTIVE_VERSIONS.get(d, (2, 0))
+            ]
+            for canonical in available:
                 if canonical not in imported:
                     subgraph.federation_names[f"{prefix}__{canonical}"] = canonical
             for local, original in imports.items():
-                if original in FEDERATION_DIRECTIVES:
+                if original in available or original in _FEDERATION_TYPES:
                     subgraph.federation_names[local] = original
                 else:
                     errors.append(

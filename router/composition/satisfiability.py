@@ -28,6 +28,7 @@ from router.composition.supergraph import Supergraph
 
 _MAX_STATES = 200_000
 Provided = frozenset[tuple[str, str]]
+Conditions = frozenset[tuple[str, bool]]
 _NOTHING: Provided = frozenset()
 
 
@@ -44,6 +45,7 @@ class _State:
     type: str
     options: frozenset[Option]
     path: tuple[str, ...]  # operation kind, then field names and `... on T`
+    conditions: Conditions = frozenset()  # progressive @override labels decided on this path
 
 
 class _Subgraphs:
@@ -56,6 +58,8 @@ class _Subgraphs:
         self.subgraphs = subgraphs
         self.metas = metas
         self.overridden = self._overridden()
+        # Progressive overrides: (subgraph, type, field) -> (label, resolves when label is on?)
+        self.labels: dict[tuple[int, str, str], tuple[str, bool]] = self._labels()
         self._closures: dict[tuple[str, frozenset[Option]], frozenset[Option]] = {}
         self._local: dict[tuple[int, str, str], bool] = {}
         self._requires: dict[tuple[int, str, str], bool] = {}
@@ -71,6 +75,27 @@ class _Subgraphs:
                     if override and source in names and override.string("label") is None:
                         result.add((names.index(source), typedef.name, field_def.name))
         return result
+
+    def _labels(self) -> dict[tuple[int, str, str], tuple[str, bool]]:
+        names = [s.name for s in self.subgraphs]
+        labels: dict[tuple[int, str, str], tuple[str, bool]] = {}
+        for index, subgraph in enumerate(self.subgraphs):
+            for typedef in subgraph.types.values():
+                for field_def in typedef.fields.values():
+                    override = field_def.first("override")
+                    source = override.string("from") if override else None
+                    label = override.string("label") if override else None
+                    if label is not None and source in names:
+                        labels[(index, typedef.name, field_def.name)] = (label, True)
+                        labels[(names.index(source), typedef.name, field_def.name)] = (label, False)
+        return labels
+
+    def field_labels(self, type_name: str, field_name: str) -> set[str]:
+        return {
+            label
+            for (_, t, f), (label, _) in self.labels.items()
+            if t == type_name and f == field_name
+        }
 
     def interface_objects(self, index: int, type_name: str) -> list[TypeDef]:
         typedef = self.supergraph.types.get(type_name)
@@ -91,10 +116,19 @@ class _Subgraphs:
                 return interface.fields[field_name]
         return None
 
-    def local(self, option: Option, type_name: str, field_name: str) -> bool:
+    def local(
+        self,
+        option: Option,
+        type_name: str,
+        field_name: str,
+        conditions: Conditions = frozenset(),
+    ) -> bool:
         if (type_name, field_name) in option.provided:
             return True
         key = (option.index, type_name, field_name)
+        gate = self.labels.get(key)
+        if gate is not None and (gate[0], not gate[1]) in conditions:
+            return False
         cached = self._local.get(key)
         if cached is None:
             cached = self._local[key] = self._owns(option, type_name, field_name)
@@ -236,11 +270,12 @@ def check_satisfiability(
     supergraph: Supergraph, subgraphs: list[Subgraph], metas: list[Metadata]
 ) -> list[CompositionError]:
     """Walk depth first like Apollo (last edge first), skipping a state when the same type was
-    already visited with a subset of its subgraphs; each failing field of a visited state is an
-    error (so the count matches Apollo's)."""
+    already visited with a subset of its subgraphs (and of its override conditions); each
+    failing field of a visited state is one error, so counts match Apollo's. A field under a
+    progressive `@override` label is checked with the label both on and off."""
     graph = _Subgraphs(supergraph, subgraphs, metas)
     errors: list[CompositionError] = []
-    visits: dict[str, list[frozenset[int]]] = {}
+    visits: dict[str, list[tuple[frozenset[int], Conditions]]] = {}
     stack: list[_State] = []
     for kind, root in supergraph.roots.items():
         roots = frozenset(Option(i) for i, s in enumerate(subgraphs) if root in s.types)
@@ -250,9 +285,9 @@ def check_satisfiability(
         state = stack.pop()
         indexes = frozenset(o.index for o in state.options)
         previous = visits.setdefault(state.type, [])
-        if any(indexes >= seen for seen in previous):
+        if any(indexes >= seen and state.conditions >= decided for seen, decided in previous):
             continue
-        previous.append(indexes)
+        previous.append((indexes, state.conditions))
         handled += 1
         typedef = supergraph.types.get(state.type)
         if typedef is None:
@@ -263,18 +298,40 @@ def check_satisfiability(
             if field_def.has("inaccessible"):
                 continue
             path = (*state.path, field_def.name)
-            resolving = _resolving(graph, state, candidates, typedef, field_def.name)
-            if not resolving:
+            branches = _branches(graph, state, typedef.name, field_def.name)
+            outcomes = [
+                (
+                    conditions,
+                    _resolving(
+                        graph, state, candidates, typedef, field_def.name, conditions=conditions
+                    ),
+                )
+                for conditions in branches
+            ]
+            if not all(resolving for _, resolving in outcomes):
                 errors.append(_error(subgraphs, state, typedef, field_def.name, path))
                 continue
             target = supergraph.types.get(base_type(field_def.type))
             if target is not None and target.is_composite:
-                stack.append(_State(target.name, resolving, path))
+                stack.extend(
+                    _State(target.name, resolving, path, conditions)
+                    for conditions, resolving in outcomes
+                )
         for runtime in _runtime_types(supergraph, typedef):
             options = _downcast(graph, typedef.name, state.options, runtime)
             if options:
-                stack.append(_State(runtime, options, (*state.path, f"... on {runtime}")))
+                path = (*state.path, f"... on {runtime}")
+                stack.append(_State(runtime, options, path, state.conditions))
     return errors
+
+
+def _branches(graph: _Subgraphs, state: _State, type_name: str, field: str) -> list[Conditions]:
+    """The override-label assignments to check this field under."""
+    decided = {label for label, _ in state.conditions}
+    branches = [state.conditions]
+    for label in sorted(graph.field_labels(type_name, field) - decided):
+        branches = [b | {(label, value)} for b in branches for value in (True, False)]
+    return branches
 
 
 def _runtime_types(supergraph: Supergraph, typedef: TypeDef) -> list[str]:
@@ -309,11 +366,14 @@ def _resolving(
     candidates: frozenset[Option],
     typedef: TypeDef,
     field: str,
+    *,
+    conditions: Conditions,
 ) -> frozenset[Option]:
     resolving = frozenset(
         graph.follow(o, typedef.name, field)
         for o in candidates
-        if graph.local(o, typedef.name, field) and graph.requires_met(o, typedef.name, field)
+        if graph.local(o, typedef.name, field, conditions)
+        and graph.requires_met(o, typedef.name, field)
     )
     if resolving or typedef.kind != Kind.INTERFACE:
         return resolving

@@ -28,6 +28,18 @@ FEDERATION_DIRECTIVES = (
     "cost",
     "listSize",
 )
+# The federation version that introduced each directive (others: 2.0).
+DIRECTIVE_VERSIONS = {
+    "composeDirective": (2, 1),
+    "interfaceObject": (2, 3),
+    "authenticated": (2, 5),
+    "requiresScopes": (2, 5),
+    "policy": (2, 6),
+    "context": (2, 8),
+    "fromContext": (2, 8),
+    "cost": (2, 9),
+    "listSize": (2, 9),
+}
 FEDERATION1_DIRECTIVES = (
     "key",
     "requires",

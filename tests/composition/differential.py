@@ -29,6 +29,11 @@ from router.composition import SubgraphSource, compose
 
 SCALARS = ("Int", "String", "Boolean", "Float")
 COLORS = ("RED", "GREEN", "BLUE")
+SORTS = ("ASC", "DESC", "RANDOM")
+IMPORTS = (
+    '"@key", "@shareable", "@external", "@requires", "@provides", "@override", '
+    '"@inaccessible", "@tag"'
+)
 
 
 class _Generator:
@@ -50,10 +55,14 @@ class _Generator:
         self.value_fields = {f"v{j}": rng.choice(SCALARS) for j in range(rng.randint(1, 3))}
         self.version = rng.choice(("2.0", "2.3", "2.5", "2.7", "2.9"))
         self.chaos = rng.random() < 0.25  # break a rule now and then, to compare errors too
+        self.media = self.version >= "2.3" and rng.random() < 0.3
+        self.fed1: dict[str, bool] = {}
+        self.owned: dict[str, list[str]] = {}
+        self.owner: dict[tuple[str, str], str] = {}
 
     def _type(self) -> str:
         rng = self.rng
-        base = rng.choice((*SCALARS, *SCALARS, "Color", "Value", *self.entities))
+        base = rng.choice((*SCALARS, *SCALARS, "Color", "Value", *getattr(self, "entities", ())))
         if rng.random() < 0.2:
             base = f"[{base}]"
         return base + ("!" if rng.random() < 0.3 else "")
@@ -61,8 +70,9 @@ class _Generator:
     def subgraphs(self) -> list[SubgraphSource]:
         names = [f"s{i}" for i in range(self.rng.randint(2, 4))]
         self.fed1 = {n: self.rng.random() < 0.15 for n in names}
+        if self.media:
+            self.fed1[names[0]] = self.fed1[names[1]] = False
         self.owned = {n: [e for e in self.entities if self.rng.random() < 0.7] for n in names}
-        self.owner = {}
         for (entity, field), policy in self.policy.items():
             holders = [n for n in names if entity in self.owned[n]]
             if policy == "single" and holders:
@@ -76,48 +86,75 @@ class _Generator:
         rng = self.rng
         fed1 = self.fed1[name]
         parts: list[str] = []
-        imports = (
-            '"@key", "@shareable", "@external", "@requires", "@provides", "@override", '
-            '"@inaccessible", "@tag"'
-        )
         if not fed1:
             parts.append(
                 f'extend schema @link(url: "https://specs.apollo.dev/federation/v{self.version}",'
-                f" import: [{imports}])"
+                f" import: [{IMPORTS}{self._more_imports()}])"
             )
         owned = self.owned[name]
-        for entity in owned:
-            parts.append(self._entity(entity, name, names, fed1=fed1))
-        all_colors = self.chaos and rng.random() < 0.5
-        colors = list(COLORS) if not all_colors else [c for c in COLORS if rng.random() < 0.8]
+        parts.extend(self._entity(entity, name, names, fed1=fed1) for entity in owned)
+        mismatched_colors = self.chaos and rng.random() < 0.5
+        colors = [c for c in COLORS if rng.random() < 0.8] if mismatched_colors else list(COLORS)
         parts.append("enum Color { " + " ".join(colors or ["RED"]) + " }")
+        sorts = [c for c in SORTS if rng.random() < 0.8] or ["ASC"]
+        parts.append("enum Sort { " + " ".join(sorts) + " }")
         share = "" if fed1 or (self.chaos and rng.random() < 0.3) else " @shareable"
         value_fields = [f"{f}: {t}" for f, t in self.value_fields.items() if rng.random() < 0.85]
-        parts.append(f"type Value{share} {{ " + (" ".join(value_fields) or "v0: Int") + " }")
+        description = '"A value"\n' if rng.random() < 0.3 else ""
+        parts.append(
+            f"{description}type Value{share} {{ " + (" ".join(value_fields) or "v0: Int") + " }"
+        )
         inputs = ["i0: Int"] + [f"i{j}: Int" for j in (1, 2) if rng.random() < 0.7]
+        if rng.random() < 0.3:
+            inputs.append('i3: String = "x"')
         parts.append("input Filter { " + " ".join(inputs) + " }")
-        queries = [f"value{name}: Value", f"color{name}(c: Color, f: Filter): Color"]
-        for entity in owned:
-            if rng.random() < 0.6:
-                queries.append(f"{entity.lower()}{name}(id: ID!): {entity}")
+        queries = [
+            f"value{name}: Value",
+            f"color{name}(c: Color, f: Filter, s: Sort = ASC): Color",
+        ]
+        queries.extend(
+            f"{entity.lower()}{name}(id: ID!): {entity}" for entity in owned if rng.random() < 0.6
+        )
         if rng.random() < 0.4:
-            queries.append("shared: Int" + ("" if fed1 else " @shareable"))
+            nullable = "!" if rng.random() < 0.3 else ""
+            queries.append(f"shared(limit: Int): Int{nullable}" + ("" if fed1 else " @shareable"))
         if len(owned) > 1 and rng.random() < 0.3:
             parts.append(f"union U{name} = " + " | ".join(owned))
             queries.append(f"search{name}: [U{name}]")
+        if self.media and name in names[:2]:
+            media, media_queries = self._media(first=name == names[0])
+            parts.append(media)
+            queries.extend(media_queries)
         root = "extend type Query" if fed1 else "type Query"
         parts.append(root + " { " + " ".join(queries) + " }")
         sdl = "\n".join(parts)
         for entity in self.entities:
             referenced = f": {entity}" in sdl or f"[{entity}" in sdl
             if entity not in owned and referenced:
-                sdl += "\n" + self._stub(entity, fed1=fed1)
+                sdl += "\n" + self._stub(entity, name, fed1=fed1)
         return sdl
+
+    def _more_imports(self) -> str:
+        recent = self.version >= "2.3" or (self.chaos and self.rng.random() < 0.2)
+        return ', "@interfaceObject"' if recent else ""
+
+    def _media(self, *, first: bool) -> tuple[str, list[str]]:
+        """An entity interface in one subgraph, an @interfaceObject for it in another."""
+        if first:
+            sdl = (
+                'interface Media @key(fields: "id") { id: ID! title: String }\n'
+                'type Book implements Media @key(fields: "id") { id: ID! title: String pages: Int }\n'
+                'type Film implements Media @key(fields: "id") { id: ID! title: String }'
+            )
+            return sdl, ["media: [Media]"]
+        extra = " @shareable" if self.rng.random() < 0.5 else ""
+        sdl = f'type Media @key(fields: "id") @interfaceObject {{ id: ID! rating: Int{extra} }}'
+        return sdl, ["topMedia: Media"]
 
     def _key(self, entity: str) -> str:
         return "id sku" if self.compound[entity] else "id"
 
-    def _stub(self, entity: str, *, fed1: bool) -> str:
+    def _stub(self, entity: str, name: str, *, fed1: bool) -> str:
         sku = " sku: String!" if self.compound[entity] else ""
         if fed1:
             external = " @external"
@@ -125,40 +162,61 @@ class _Generator:
                 f'extend type {entity} @key(fields: "{self._key(entity)}") '
                 f"{{ id: ID!{external}{sku}{external if sku else ''} }}"
             )
-        return f'type {entity} @key(fields: "{self._key(entity)}", resolvable: false) {{ id: ID!{sku} }}'
+        provided = ""
+        scalars = [f for f, t in self.catalog[entity].items() if t.strip("!") in SCALARS]
+        if scalars and self.rng.random() < 0.3:
+            field = scalars[0]
+            provided = f" {field}: {self.catalog[entity][field]} @external"
+            self.provides = (entity, field, name)
+        return (
+            f'type {entity} @key(fields: "{self._key(entity)}", resolvable: false) '
+            f"{{ id: ID!{sku}{provided} }}"
+        )
+
+    def _field_directives(self, entity: str, field: str, name: str, *, fed1: bool) -> str | None:
+        rng = self.rng
+        policy = self.policy[(entity, field)]
+        owner = self.owner.get((entity, field))
+        scalar = self.catalog[entity][field].strip("!") in SCALARS
+        if policy == "shared":
+            if rng.random() < 0.3:
+                return None
+            directives = "" if fed1 else " @shareable"
+            if not fed1 and rng.random() < 0.15:
+                directives += f' @tag(name: "t{rng.randint(0, 2)}")'
+            if not fed1 and rng.random() < 0.1:
+                directives += " @inaccessible"
+            return directives
+        if owner == name:
+            return " @shareable" if self.chaos and rng.random() < 0.2 else ""
+        if scalar and rng.random() < 0.3:
+            return " @external"
+        if not fed1 and owner is not None and not self.fed1[owner] and rng.random() < 0.15:
+            label = ""
+            if self.version >= "2.7" and rng.random() < 0.5:
+                label = rng.choice((', label: "percent(25)"', ', label: "beta"'))
+            return f' @override(from: "{owner}"{label})'
+        if self.chaos and rng.random() < 0.1:
+            return ""  # a second, non-shareable definition
+        return None
 
     def _entity(self, entity: str, name: str, names: list[str], *, fed1: bool) -> str:
         rng = self.rng
         fields = ["id: ID!"] + (["sku: String!"] if self.compound[entity] else [])
         externals: list[str] = []
         for field, type_ref in self.catalog[entity].items():
-            policy = self.policy[(entity, field)]
-            owner = self.owner.get((entity, field))
-            scalar = type_ref.strip("[]!") in SCALARS and not type_ref.startswith("[")
-            directives = ""
-            if policy == "shared":
-                if rng.random() < 0.3:
-                    continue
-                directives = "" if fed1 else " @shareable"
-                if not fed1 and rng.random() < 0.15:
-                    directives += f' @tag(name: "t{rng.randint(0, 2)}")'
-                if not fed1 and rng.random() < 0.1:
-                    directives += " @inaccessible"
-            elif owner == name:
-                if self.chaos and rng.random() < 0.2:
-                    directives = " @shareable"
-            elif scalar and rng.random() < 0.3:
-                directives = " @external"
-                externals.append(field)
-            elif not fed1 and not self.fed1[owner or name] and rng.random() < 0.15:
-                directives = f' @override(from: "{owner}")'
-            elif self.chaos and rng.random() < 0.1:
-                directives = ""  # a second, non-shareable definition
-            else:
+            directives = self._field_directives(entity, field, name, fed1=fed1)
+            if directives is None:
                 continue
+            if directives == " @external":
+                externals.append(field)
+            shown = type_ref
+            if self.policy[(entity, field)] == "shared" and rng.random() < 0.2:
+                shown = type_ref.rstrip("!") if type_ref.endswith("!") else type_ref + "!"
             if rng.random() < 0.1:
                 directives = f' @deprecated(reason: "r{rng.randint(0, 1)}")' + directives
-            fields.append(f"{field}: {type_ref}{directives}")
+            description = f'"{field} of {entity}" ' if rng.random() < 0.1 else ""
+            fields.append(f"{description}{field}: {shown}{directives}")
         if externals:
             fields.append(f'computed{name}: Int @requires(fields: "{" ".join(externals)}")')
         key = self._key(entity)
@@ -170,8 +228,9 @@ class _Generator:
             return f'{prefix} {entity} @key(fields: "{key}") {{ ' + " ".join(fields) + " }"
         resolvable = ", resolvable: false" if rng.random() < 0.05 else ""
         description = '"An entity"\n' if rng.random() < 0.3 else ""
+        tag = f' @tag(name: "{entity.lower()}")' if rng.random() < 0.1 else ""
         return (
-            f'{description}type {entity} @key(fields: "{key}"{resolvable}) {{ '
+            f'{description}type {entity} @key(fields: "{key}"{resolvable}){tag} {{ '
             + " ".join(fields)
             + " }"
         )

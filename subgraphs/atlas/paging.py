@@ -110,7 +110,7 @@ async def keyset_pages(
     items: defaultdict[Hashable, list[RowT]] = defaultdict(list)
     totals: dict[Hashable, int] = {}
     more: set[Hashable] = set()
-    for row, total, index, row_is_after in (await session.execute(statement)).tuples():
+    for row, total, index, row_is_after in await session.execute(statement):
         key: Hashable = getattr(row, partition.key) if partition is not None else None
         totals[key] = total
         if not row_is_after:

@@ -348,7 +348,7 @@ async def search_places(
         .offset(offset)
         .limit(limit + 1)
     )
-    rows = list((await session.execute(statement)).tuples())
+    rows = list(await session.execute(statement))
     total = rows[0][1] if rows else 0
     return SearchPage(
         places=[place for place, _ in rows[:limit]],
@@ -459,7 +459,7 @@ async def _guide_place_errors(
 ) -> dict[str, str]:
     """A guide's places must exist and lie in the guide's city."""
     rows = await session.execute(select(Place.id, Place.city_id).where(Place.id.in_(place_ids)))
-    cities = dict(rows.tuples().all())
+    cities = {row.id: row.city_id for row in rows}
     missing = [str(place_id) for place_id in place_ids if place_id not in cities]
     if missing:
         return {"placeIds": f"no such place: {', '.join(missing)}"}

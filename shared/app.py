@@ -16,6 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -154,6 +155,7 @@ def create_subgraph_app(
             batch_size=settings.outbox_batch_size,
             poll_interval=settings.outbox_poll_interval_seconds,
             notifications=engine,
+            retention=timedelta(hours=settings.outbox_retention_hours),
         ),
         redis=Redis.from_url(settings.redis_url) if settings.redis_url else None,
     )

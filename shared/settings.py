@@ -72,6 +72,7 @@ class ServiceSettings(DatabaseSettings):
     outbox_retry_base_seconds: float = Field(default=1.0, ge=0)
     outbox_retry_max_seconds: float = Field(default=300.0, ge=0)
     outbox_delivery_timeout_seconds: float = Field(default=5.0, gt=0)
+    outbox_retention_hours: float = Field(default=168.0, gt=0)
 
     @field_validator("log_level")
     @classmethod

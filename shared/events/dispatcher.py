@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -34,6 +34,8 @@ from shared.tables import platform_tables
 __all__ = ["Dispatcher", "RetryPolicy"]
 
 logger = logging.getLogger(__name__)
+
+_PURGE_EVERY = timedelta(hours=1)
 
 
 def _utcnow() -> datetime:
@@ -67,6 +69,7 @@ class Dispatcher:
         poll_interval: float = 0.5,
         clock: Callable[[], datetime] = _utcnow,
         notifications: AsyncEngine | None = None,
+        retention: timedelta = timedelta(days=7),
     ) -> None:
         """`notifications`: an engine to LISTEN on, so a commit that emitted wakes the
         dispatcher at once; without it (or if LISTEN fails) it only polls."""
@@ -79,6 +82,8 @@ class Dispatcher:
         self._poll_interval = poll_interval
         self._clock = clock
         self._notifications = notifications
+        self._retention = retention
+        self._next_purge = clock()
         self._tables = platform_tables(service)
         self._task: asyncio.Task[None] | None = None
         self._warned_unreachable: set[str] = set()
@@ -102,6 +107,9 @@ class Dispatcher:
             while True:
                 try:
                     busy = await self.run_once()
+                    if self._clock() >= self._next_purge:
+                        self._next_purge = self._clock() + _PURGE_EVERY
+                        await self.purge(older_than=self._retention)
                 except Exception:
                     logger.exception("outbox dispatcher round failed")
                     busy = 0
@@ -147,6 +155,24 @@ class Dispatcher:
         fanned_out = await self._fan_out()
         attempted = await self._deliver_due()
         return fanned_out + attempted
+
+    async def purge(self, *, older_than: timedelta) -> int:
+        """Delete events dispatched more than `older_than` ago whose every delivery succeeded
+        (their delivery rows go with them); return how many were deleted."""
+        outbox, deliveries = self._tables.outbox, self._tables.outbox_delivery
+        pending = select(deliveries.c.event_id).where(
+            deliveries.c.event_id == outbox.c.id, deliveries.c.delivered_at.is_(None)
+        )
+        async with transaction(self._sessions) as session:
+            deleted = await session.execute(
+                delete(outbox)
+                .where(
+                    outbox.c.dispatched_at < self._clock() - older_than,
+                    ~pending.exists(),
+                )
+                .returning(outbox.c.id)
+            )
+            return len(deleted.all())
 
     async def _fan_out(self) -> int:
         outbox, deliveries = self._tables.outbox, self._tables.outbox_delivery

@@ -305,3 +305,27 @@ async def test_emit_rejects_event_types_missing_from_the_topology(stack: Stack) 
     async with transaction(stack.producer) as session:
         with pytest.raises(ValueError, match="unknown event type"):
             await emit(session, "user_registred", {})
+
+
+async def test_purge_drops_old_fully_delivered_events_and_keeps_the_rest(stack: Stack) -> None:
+    clock = Clock()
+    delivered, undelivered = await emit_one(stack), await emit_one(stack)
+
+    async def refuse_second(event: Event) -> None:
+        if event.id == undelivered.id:
+            raise DeliveryError("not yet")
+
+    transport = InProcessTransport({"probe_a": refuse_second})
+    outbox = dispatcher(stack, transport, clock)
+    await outbox.run_once()
+
+    assert await outbox.purge(older_than=timedelta(hours=1)) == 0  # too recent
+    clock.now += timedelta(hours=2)
+    assert await outbox.purge(older_than=timedelta(hours=1)) == 1
+
+    async with stack.engine.connect() as connection:
+        remaining = list(await connection.scalars(select(OUTBOX.c.id)))
+        deliveries = list(await connection.scalars(select(DELIVERY.c.event_id)))
+    assert remaining == [undelivered.id]
+    assert deliveries == [undelivered.id]
+    assert delivered.id not in remaining

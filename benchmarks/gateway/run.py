@@ -64,10 +64,16 @@ def _pinned(command: list[str], cpu: int | None) -> list[str]:
     return ["taskset", "-c", str(cpu), *command]
 
 
-def _start(command: list[str], *, cpu: int | None, log: Path) -> subprocess.Popen[bytes]:
+def _start(
+    command: list[str], *, cpu: int | None, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as sink:
         return subprocess.Popen(  # noqa: S603 - our own processes, fixed arguments
-            _pinned(command, cpu), cwd=REPO, stdout=sink, stderr=subprocess.STDOUT
+            _pinned(command, cpu),
+            cwd=REPO,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
 
 
@@ -165,16 +171,20 @@ def _measure(
     )
 
 
-def _verify(url: str, body: bytes, expected: bytes) -> None:
+def _verify(url: str, body: bytes, expected: bytes, *, exact: bool = True) -> None:
+    """Compare a target's answer with expected.json: byte for byte, or as JSON."""
     response = httpx.post(
         url, content=body, headers={"content-type": "application/json"}, timeout=30
     )
-    if response.content != expected:
-        same = json.loads(response.content) == json.loads(expected)
-        raise RuntimeError(
-            f"{url} answered {len(response.content)} bytes"
-            f" ({'same JSON, different bytes' if same else 'WRONG DATA'})"
-        )
+    if response.content == expected:
+        return
+    same = json.loads(response.content) == json.loads(expected)
+    if same and not exact:
+        return
+    raise RuntimeError(
+        f"{url} answered {len(response.content)} bytes"
+        f" ({'same JSON, different bytes' if same else 'WRONG DATA'})"
+    )
 
 
 def cold_planning_ms(supergraph_sdl: str, query: str, operation_name: str | None) -> float:
@@ -191,7 +201,16 @@ def cold_planning_ms(supergraph_sdl: str, query: str, operation_name: str | None
     return (time.perf_counter() - started) * 1000
 
 
-def _table(rows: list[Measurement], reference: Measurement | None) -> str:
+def _reference(row: Measurement, rows: list[Measurement]) -> Measurement | None:
+    """Like with like: no inbound dedup vs Hive without dedup; with it vs Hive's config."""
+    wanted = {
+        "router, inbound dedup off": "hive-gateway, dedup off",
+        "router, inbound dedup on": "hive-gateway, benchmark config",
+    }.get(row.target)
+    return next((other for other in rows if other.target == wanted), None)
+
+
+def _table(rows: list[Measurement]) -> str:
     header = (
         f"{'target':<44} {'RPS':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
         f" {'CPU %':>6} {'RSS MB':>7} {'wrong':>6} {'errors':>6}"
@@ -200,7 +219,8 @@ def _table(rows: list[Measurement], reference: Measurement | None) -> str:
     for row in rows:
         cpu = f"{row.cpu_percent:.0f}" if row.cpu_percent is not None else "-"
         rss = f"{row.peak_rss_mb:.0f}" if row.peak_rss_mb is not None else "-"
-        ratio = f"  ({row.rps / reference.rps:.2f}x)" if reference and row is not reference else ""
+        reference = _reference(row, rows)
+        ratio = f"  {row.rps / reference.rps:.2f}x {reference.target}" if reference else ""
         lines.append(
             f"{row.target:<44} {row.rps:>9.0f} {row.p50_ms:>8.1f} {row.p95_ms:>8.1f}"
             f" {row.p99_ms:>8.1f} {cpu:>6} {rss:>7} {row.wrong:>6} {row.errors:>6}{ratio}"
@@ -303,18 +323,28 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
             if args.hive_gateway is not None:
-                rows.append(_run_hive(args.hive_gateway, supergraph, args, post_env, scratch))
+                rows.extend(
+                    _run_hive(
+                        args.hive_gateway,
+                        supergraph=supergraph,
+                        args=args,
+                        post_env=post_env,
+                        scratch=scratch,
+                        expected=expected,
+                        dedup=dedup,
+                    )
+                    for dedup in (False, True)
+                )
         finally:
             _stop(subgraphs)
         for row in rows:
             if row.wrong or row.errors:
                 print(f"WARNING: {row.target}: {row.wrong} wrong, {row.errors} errors")  # noqa: T201
-    hive = next((row for row in rows if row.target.startswith("hive")), None)
     print(  # noqa: T201
         f"\nworkload: {workload} · {args.connections} connections · warm-up {args.warmup:g}s"
         f" · window {args.duration:g}s · {os.cpu_count()} CPUs (router on CPU 0)"
     )
-    print(_table(rows, hive))  # noqa: T201
+    print(_table(rows))  # noqa: T201
     print(f"cold planning of the query: {planning:.1f} ms")  # noqa: T201
     if args.json is not None:
         payload = {"rows": [asdict(row) for row in rows], "cold_planning_ms": planning}
@@ -367,24 +397,38 @@ def _run_router(
         _stop(router)
 
 
+_HIVE_NO_DEDUP = """export const gatewayConfig = {
+  transportEntries: { "*.http": { options: { deduplicateInflightRequests: false } } },
+};
+"""
+
+
 def _run_hive(
     binary: Path,
+    *,
     supergraph: Path,
     args: argparse.Namespace,
     post_env: dict[str, str],
     scratch: Path,
+    expected: bytes,
+    dedup: bool,
 ) -> Measurement:
+    """Hive Gateway's CLI as in its benchmark (production, JIT, one process)."""
     port = _free_port()
-    hive = _start(
-        [str(binary), "supergraph", str(supergraph), "--port", str(port)],
-        cpu=0,
-        log=scratch / "hive.log",
-    )
+    command = [str(binary), "supergraph", str(supergraph), "--port", str(port)]
+    command += ["--host", "127.0.0.1", "--jit", "--fork", "1"]
+    if not dedup:
+        config = scratch / "gateway.config.mjs"
+        config.write_text(_HIVE_NO_DEDUP, encoding="utf-8")
+        command += ["--config-path", str(config)]
+    target = "hive-gateway, benchmark config" if dedup else "hive-gateway, dedup off"
+    hive = _start(command, cpu=0, log=scratch / f"hive-{dedup}.log", env={"NODE_ENV": "production"})
     try:
         _wait_healthy(f"http://127.0.0.1:{port}/healthcheck", hive)
         url = f"http://127.0.0.1:{port}/graphql"
+        _verify(url, Path(post_env["BENCH_BODY"]).read_bytes(), expected, exact=False)
         return _measure(
-            "hive-gateway", url, pid=hive.pid, script=HERE / "post.lua", env=post_env, args=args
+            target, url, pid=hive.pid, script=HERE / "post.lua", env=post_env, args=args
         )
     finally:
         _stop(hive)

@@ -81,6 +81,8 @@ class HttpTransport:
                 headers={
                     "content-type": "application/json",
                     SIGNATURE_HEADER: sign_body(body, secret=self._secret),
+                    # The consumer logs the delivery under the event's id.
+                    "x-request-id": f"event-{event.id.hex}",
                 },
             )
         except httpx.HTTPError as error:

@@ -251,8 +251,15 @@ async def test_events_are_posted_signed_and_applied_over_http(stack: Stack) -> N
     consumer_app.include_router(
         events_router(registry=registry, sessions=stack.consumers["probe_a"], secret=SECRET)
     )
+    seen_request_ids: list[str] = []
+
+    async def note_request_id(request: httpx.Request) -> None:
+        seen_request_ids.append(request.headers.get("x-request-id", ""))
+
     async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=consumer_app), base_url="http://probe-a"
+        transport=httpx.ASGITransport(app=consumer_app),
+        base_url="http://probe-a",
+        event_hooks={"request": [note_request_id]},
     ) as client:
         transport = HttpTransport(
             client=client, urls={"probe_a": "http://probe-a/events"}, secret=SECRET
@@ -273,6 +280,7 @@ async def test_events_are_posted_signed_and_applied_over_http(stack: Stack) -> N
 
     assert await effects(stack, "probe_a") == [event.id]
     assert redelivery.json() == {"status": "duplicate"}
+    assert seen_request_ids[0] == f"event-{event.id.hex}"  # the dispatcher's delivery
     assert forged.status_code == 401
     assert malformed.status_code == 400
 

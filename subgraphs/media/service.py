@@ -24,7 +24,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.errors import BadUserInput, Conflict, Forbidden, NotFound
 from shared.identity import Identity, Role, require_authenticated, require_role
 from shared.validation import FieldCheck, clean_text
 from subgraphs.media.events import emit_article_published
@@ -121,12 +121,17 @@ _CLEANERS: Mapping[str, tuple[str, Any]] = {
 
 async def _validate(session: AsyncSession, changes: Mapping[str, Any]) -> dict[str, Any]:
     """Clean every field in `changes` and check the rubric and tags exist; one BadUserInput
-    names every invalid field."""
+    names every invalid field. Only `city_id` may be None (it is optional)."""
     check = FieldCheck()
     cleaned: dict[str, Any] = {}
     for key, value in changes.items():
         field, clean = _CLEANERS[key]
-        cleaned[key] = None if value is None else check(field, clean, value)
+        if value is not None:
+            cleaned[key] = check(field, clean, value)
+        elif key == "city_id":
+            cleaned[key] = None
+        else:
+            check.errors[field] = "cannot be null"
     rubric = cleaned.get("rubric_slug")
     rubric_checked = rubric is not None and "rubricSlug" not in check.errors
     if rubric_checked and await session.get(Rubric, rubric) is None:
@@ -186,8 +191,11 @@ async def create_article(
     fields = {name: getattr(draft, name) for name in ARTICLE_FIELDS}
     check = FieldCheck()
     wanted_slug = None if slug is None else check("slug", clean_slug, slug)
+    try:
+        cleaned = await _validate(session, fields)
+    except BadUserInput as error:
+        raise BadUserInput(check.errors | error.fields) from None
     check.done()
-    cleaned = await _validate(session, fields)
     article_id = article_id or uuid.uuid4()
     now = datetime.now(UTC)
     values = {
@@ -250,14 +258,6 @@ async def update_article(
     if unknown:
         raise ValueError(f"unknown article fields {sorted(unknown)}")
     article = await _editable(session, identity=identity, article_id=article_id)
-    required_nulls = {
-        _CLEANERS[key][0]: "cannot be null"
-        for key, value in changes.items()
-        if value is None and key != "city_id"
-    }
-    check = FieldCheck()
-    check.errors.update(required_nulls)
-    check.done()
     cleaned = await _validate(session, changes)
     for key in ("title", "lead", "body", "rubric_slug", "city_id"):
         if key in cleaned:

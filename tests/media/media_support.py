@@ -119,3 +119,31 @@ def counting_statements(engine: AsyncEngine) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", record)
+
+
+def article_input(**overrides: Any) -> dict[str, Any]:
+    """A valid CreateArticleInput (demo rubric and tag), with `overrides` applied."""
+    values: dict[str, Any] = {
+        "title": "Вечерняя прогулка по набережной",
+        "lead": "Куда пойти после заката.",
+        "body": "\n\n".join(["Первый абзац.", "Второй абзац."]),
+        "rubricSlug": "cities",
+        "tagSlugs": ["street-food"],
+        "themeSlugs": ["street-food"],
+        "placeIds": [],
+    }
+    return values | overrides
+
+
+async def create_article(
+    client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any
+) -> dict[str, Any]:
+    body = await gql(client, CREATE, {"input": article_input(**overrides)}, headers)
+    assert "errors" not in body, body
+    article: dict[str, Any] = body["data"]["createArticle"]["article"]
+    return article
+
+
+async def publish(client: httpx.AsyncClient, headers: dict[str, str], article_id: str) -> None:
+    body = await gql(client, PUBLISH, {"input": {"id": article_id}}, headers)
+    assert "errors" not in body, body

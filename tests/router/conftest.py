@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from router_fakes import (
-    IDENTITY_SECRET,
     FakeSubgraph,
     make_subgraphs,
     render_supergraph,
     serve_asgi,
 )
+from router_harness import RouterFactory, RouterHarness, router_config
 
 from router.app import RouterApp
-from router.config import RouterConfig
 from router.reload import FileSupergraphSource, StateHolder, build_state
-
-JWT_SECRET = "test-jwt-secret-of-at-least-32-bytes"
 
 
 @pytest.fixture(scope="session")
@@ -52,41 +48,6 @@ def _fresh_subgraphs(subgraphs: dict[str, FakeSubgraph]) -> Any:
 @pytest.fixture
 def supergraph_sdl(subgraphs: dict[str, FakeSubgraph]) -> str:
     return render_supergraph({name: fake.url for name, fake in subgraphs.items()})
-
-
-def router_config(overrides: dict[str, Any] | None = None) -> RouterConfig:
-    base: dict[str, Any] = {
-        "authentication": {
-            "jwt": {"hs256_secret": JWT_SECRET, "issuer": "go2asia-test", "audience": "go2asia"},
-            "identity": {"secret": IDENTITY_SECRET},
-        },
-        "traffic_shaping": {"all": {"timeout": "5s"}},
-    }
-    for section, values in (overrides or {}).items():
-        merged = dict(base.get(section, {}))
-        merged.update(values)
-        base[section] = merged
-    return RouterConfig.model_validate(base)
-
-
-@dataclass
-class RouterHarness:
-    app: RouterApp
-    client: httpx.AsyncClient
-    supergraph_path: Path
-
-    async def post(
-        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
-    ) -> httpx.Response:
-        body: dict[str, Any] = {"query": query}
-        if variables is not None:
-            body["variables"] = variables
-        if "operation_name" in kwargs:
-            body["operationName"] = kwargs.pop("operation_name")
-        return await self.client.post("/graphql", json=body, **kwargs)
-
-
-RouterFactory = Callable[..., Awaitable[RouterHarness]]
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import jwt
 import pytest
-from conftest import RouterFactory
 from router_fakes import IDENTITY_SECRET, FakeSubgraph, make_token
+from router_harness import RouterFactory
 
 from shared.identity import Role, verify_identity
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
-from conftest import router_config
 from router_fakes import FakeSubgraph
+from router_harness import router_config
 
 from router.app import RouterApp
 from router.reload import ComposedSupergraphSource, StateHolder, build_state

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 
 import httpx
-from conftest import RouterFactory, RouterHarness
 from router_fakes import FakeSubgraph, make_token, wait_until
+from router_harness import RouterFactory, RouterHarness
 
 from router.pipeline.dedup import DeduplicateInbound
 

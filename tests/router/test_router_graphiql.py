@@ -13,9 +13,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from conftest import router_config
 from router_browser import chromium_path, headless_chromium
 from router_fakes import make_token, serve_asgi
+from router_harness import router_config
 
 from router.app import RouterApp
 from router.reload import FileSupergraphSource, StateHolder, build_state

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import RouterFactory
 from router_fakes import FakeSubgraph
+from router_harness import RouterFactory
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 

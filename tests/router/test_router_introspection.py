@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import RouterFactory
 from graphql import build_client_schema, get_introspection_query, print_schema
 from router_fakes import FakeSubgraph
+from router_harness import RouterFactory
 
 
 async def test_full_introspection_describes_the_api_schema_without_subgraphs(

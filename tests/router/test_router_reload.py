@@ -6,8 +6,8 @@ import asyncio
 import logging
 
 import pytest
-from conftest import RouterFactory, RouterHarness
 from router_fakes import FakeSubgraph, wait_until
+from router_harness import RouterFactory, RouterHarness
 
 PRODUCTS_FIELD = "  products(first: Int = 5, category: Category): [Product]"
 

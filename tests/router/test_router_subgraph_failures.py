@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import RouterFactory
 from router_fakes import FakeSubgraph, render_supergraph, unused_port
+from router_harness import RouterFactory
 
 QUERY = "{ users { name } products { upc name } }"
 USERS = [{"name": "Ada"}, {"name": "Linus"}]

@@ -134,6 +134,13 @@ class _Subgraphs:
             cached = self._local[key] = self._owns(option, type_name, field_name)
         return cached
 
+    def condition_local(self, option: Option, type_name: str, field_name: str) -> bool:
+        """Local for a key or `@requires` condition: Apollo resolves conditions without override
+        labels, so a field under a progressive override is usable on neither side."""
+        if (option.index, type_name, field_name) in self.labels:
+            return (type_name, field_name) in option.provided
+        return self.local(option, type_name, field_name)
+
     def _owns(self, option: Option, type_name: str, field_name: str) -> bool:
         if (option.index, type_name, field_name) in self.overridden:
             return False
@@ -171,7 +178,7 @@ class _Subgraphs:
                 continue
             if not isinstance(node, FieldNode) or node.name.value == "__typename":
                 continue
-            if not self.local(option, type_name, node.name.value):
+            if not self.condition_local(option, type_name, node.name.value):
                 return False
             if node.selection_set is not None:
                 definition = self.definition(option.index, type_name, node.name.value)
@@ -220,7 +227,7 @@ class _Subgraphs:
             if not isinstance(node, FieldNode) or node.name.value == "__typename":
                 continue
             name = node.name.value
-            resolving = frozenset(o for o in candidates if self.local(o, type_name, name))
+            resolving = frozenset(o for o in candidates if self.condition_local(o, type_name, name))
             if not resolving:
                 return False
             if node.selection_set is not None:

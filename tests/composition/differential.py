@@ -143,7 +143,8 @@ class _Generator:
         if first:
             sdl = (
                 'interface Media @key(fields: "id") { id: ID! title: String }\n'
-                'type Book implements Media @key(fields: "id") { id: ID! title: String pages: Int }\n'
+                'type Book implements Media @key(fields: "id") '
+                "{ id: ID! title: String pages: Int }\n"
                 'type Film implements Media @key(fields: "id") { id: ID! title: String }'
             )
             return sdl, ["media: [Media]"]

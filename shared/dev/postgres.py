@@ -33,6 +33,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
+from shared.dev.procfs import cmdline, is_running
 from shared.dev.supervisor import ChildSpec, Console
 
 __all__ = ["EmbeddedPostgres", "EmbeddedPostgresError", "free_port"]
@@ -217,33 +218,17 @@ def _let_others_traverse(directory: Path) -> None:
 
 
 def _is_postmaster_of(pid: int, data_dir: Path) -> bool:
-    """Whether `pid` is a `postgres` server started on `data_dir` (Linux /proc)."""
-    try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
+    """Whether `pid` is a `postgres` server started on `data_dir`."""
+    argv = cmdline(pid)
+    if not argv:
         return False
-    return Path(os.fsdecode(argv[0])).name == "postgres" and os.fsencode(data_dir) in argv
+    return Path(argv[0]).name == "postgres" and str(data_dir) in argv
 
 
 async def _wait_gone(pid: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not _is_running(pid):
+        if not is_running(pid):
             return True
         await asyncio.sleep(0.1)
     return False
-
-
-def _is_running(pid: int) -> bool:
-    """Whether `pid` exists and is not a zombie (one nobody reaped yet is as good as gone)."""
-    try:
-        stat_line = Path(f"/proc/{pid}/stat").read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return False
-    except OSError:  # no /proc: ask the kernel directly
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        return True
-    return stat_line.rsplit(")", 1)[1].split()[0] != "Z"

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shared.dev.health import NotHealthyError, busy_ports, wait_http_ok
+from shared.dev.leftovers import Registry
 from shared.dev.postgres import EmbeddedPostgres, EmbeddedPostgresError
 from shared.dev.settings import DevSettings
 from shared.dev.supergraph import (
@@ -69,12 +70,15 @@ class DevRunner:
         self._run_dir = settings.dev_run_dir.resolve()
         self._resolved_config = self._run_dir / "supergraph.yaml"
         self._supergraph_sdl = self._run_dir / "supergraph.graphql"
+        self._registry = Registry(self._run_dir / "children.json")
         self._urls: list[tuple[str, str]] = []
 
     async def run(self) -> int:
         """Start everything, wait for a stop request or a death, stop everything."""
         supervisor = Supervisor(
-            console=self._console, grace_seconds=self._settings.dev_stop_grace_seconds
+            console=self._console,
+            grace_seconds=self._settings.dev_stop_grace_seconds,
+            registry=self._registry,
         )
         stop_requested = asyncio.Event()
 
@@ -117,6 +121,12 @@ class DevRunner:
     async def _bring_up(self, supervisor: Supervisor) -> None:
         settings = self._settings
         started = time.monotonic()
+        for leftover in await self._registry.stop_leftovers(
+            grace_seconds=settings.dev_stop_grace_seconds
+        ):
+            self._console.say(
+                f"stopped {leftover.name} (pid {leftover.pgid}), left by an earlier run"
+            )
         subgraphs = load_subgraphs(
             settings.dev_supergraph_config,
             environ=self._environ,

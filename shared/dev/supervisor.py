@@ -6,6 +6,8 @@
 - Output is merged and echoed line by line, prefixed with the child's name.
 - Services are long-running; if one exits while the supervisor is not stopping, `died`
   resolves with it. One-shot tasks (`run`) return their exit code instead.
+- Every running child is recorded in a `Registry` file (see leftovers.py), so that a runner
+  killed outright can have its children stopped by the next one.
 - `stop()` stops services layer by layer, highest layer first (router, then subgraphs, then
   PostgreSQL), the members of a layer concurrently: the child's stop signal, a grace period,
   then SIGKILL to its whole process group.
@@ -22,8 +24,10 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TextIO
+
+from shared.dev.leftovers import ChildRecord, Registry
+from shared.dev.procfs import group_alive
 
 __all__ = ["Child", "ChildSpec", "Console", "Supervisor", "as_user", "install_stop_handlers"]
 
@@ -87,9 +91,12 @@ class Child:
 class Supervisor:
     """Owns every process the dev runner starts."""
 
-    def __init__(self, *, console: Console, grace_seconds: float) -> None:
+    def __init__(
+        self, *, console: Console, grace_seconds: float, registry: Registry | None = None
+    ) -> None:
         self._console = console
         self._grace_seconds = grace_seconds
+        self._registry = registry
         self._children: list[Child] = []
         self._stopping = False
         self.died: asyncio.Future[Child] = asyncio.get_running_loop().create_future()
@@ -119,6 +126,7 @@ class Supervisor:
             raise
         finally:
             self._children.remove(child)
+            self._record()
         return code
 
     async def stop(self) -> None:
@@ -131,6 +139,20 @@ class Supervisor:
             if child.watcher is not None:
                 await child.watcher
         self._children.clear()
+        self._record()
+
+    def _record(self) -> None:
+        """Keep the registry in step, so a killed runner's children can be found later."""
+        if self._registry is not None:
+            self._registry.write(
+                ChildRecord(
+                    name=child.name,
+                    pgid=child.pid,
+                    argv=list(child.spec.argv),
+                    stop_signal=int(child.spec.stop_signal),
+                )
+                for child in self._children
+            )
 
     async def _spawn(self, spec: ChildSpec, *, service: bool) -> Child:
         # The output pipe is ours, not the subprocess transport's: asyncio's Process.wait()
@@ -159,6 +181,7 @@ class Supervisor:
         pump = asyncio.create_task(self._echo(spec.name, reader), name=f"echo {spec.name}")
         child = Child(spec=spec, process=process, output=transport, pump=pump, service=service)
         self._children.append(child)
+        self._record()
         return child
 
     async def _echo(self, name: str, stream: asyncio.StreamReader) -> None:
@@ -216,26 +239,9 @@ async def _kill_group(pgid: int, leader: asyncio.subprocess.Process | None = Non
         await leader.wait()
     deadline = time.monotonic() + _DRAIN_SECONDS
     while time.monotonic() < deadline:
-        if not _group_alive(pgid):
+        if not group_alive(pgid):
             return
         await asyncio.sleep(0.02)
-
-
-def _group_alive(pgid: int) -> bool:
-    """Whether a live (not zombie) process is left in group `pgid` (Linux /proc)."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        return False
-    for entry in proc.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            state, _ppid, group = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:3]
-        except (OSError, ValueError):
-            continue
-        if int(group) == pgid and state != "Z":
-            return True
-    return False
 
 
 def install_stop_handlers(on_stop: Callable[[signal.Signals], None]) -> None:

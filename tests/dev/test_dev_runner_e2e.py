@@ -51,11 +51,39 @@ ME = "{ me { id email displayName role } }"
 
 @dataclass
 class Stack:
-    process: subprocess.Popen[bytes]
-    log: Path
-    pgdata: Path
+    """One data directory and port range; `launch()` starts a runner on them."""
+
+    root: Path
+    env: dict[str, str]
     users_url: str
     router_url: str
+    process: subprocess.Popen[bytes] | None = None
+    launches: int = 0
+
+    @property
+    def pgdata(self) -> Path:
+        return self.root / "pgdata"
+
+    @property
+    def log(self) -> Path:
+        return self.root / f"runner-{self.launches}.log"
+
+    @property
+    def runner(self) -> subprocess.Popen[bytes]:
+        assert self.process is not None
+        return self.process
+
+    def launch(self) -> None:
+        self.launches += 1
+        with self.log.open("wb") as sink:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "shared.dev", "run"],
+                cwd=REPO_ROOT,
+                env=self.env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -85,7 +113,6 @@ def data_root() -> Iterator[Path]:
 
 @pytest.fixture
 def stack(data_root: Path) -> Iterator[Stack]:
-    tmp_path = data_root
     offset = _port_offset()
     env = {
         name: value
@@ -93,44 +120,36 @@ def stack(data_root: Path) -> Iterator[Stack]:
         if name != "DATABASE_URL" and not name.endswith("_URL")
     }
     env |= {
-        "DEV_PGDATA": str(tmp_path / "pgdata"),
-        "DEV_RUN_DIR": str(tmp_path / "run"),
+        "DEV_PGDATA": str(data_root / "pgdata"),
+        "DEV_RUN_DIR": str(data_root / "run"),
         "DEV_PG_PORT": str(free_port()),
         "DEV_PORT_OFFSET": str(offset),
         "DEV_STOP_GRACE_SECONDS": "10",
     }
-    log = tmp_path / "runner.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "shared.dev", "run"],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
     users = load_subgraphs(REPO_ROOT / "supergraph.yaml", environ={}, port_offset=offset)[0]
     stack = Stack(
-        process=process,
-        log=log,
-        pgdata=tmp_path / "pgdata",
+        root=data_root,
+        env=env,
         users_url=users.routing_url,
         router_url=f"http://{ROUTER_HOST}:{4000 + offset}/graphql",
     )
+    stack.launch()
+    seen: set[int] = set()
     try:
         yield stack
-    finally:
-        if process.poll() is None:  # the test failed midway: leave nothing running
-            leftovers = descendants(process.pid)
+    finally:  # whatever the test did, leave nothing running
+        process = stack.runner
+        if process.poll() is None:
+            seen |= descendants(process.pid)
             process.send_signal(signal.SIGINT)
             try:
                 process.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-            for pid in leftovers:
-                if is_alive(pid):
-                    os.kill(pid, signal.SIGKILL)
+        for pid in seen:
+            if is_alive(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def _graphql(
@@ -151,7 +170,7 @@ def _graphql(
 def _wait_for_sdl(stack: Stack, client: httpx.Client) -> str:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
-        assert stack.process.poll() is None, f"the runner exited early:\n{stack.output()}"
+        assert stack.runner.poll() is None, f"the runner exited early:\n{stack.output()}"
         try:
             data = _graphql(client, stack.users_url, SDL)
         except httpx.TransportError:
@@ -165,7 +184,7 @@ def _wait_for_sdl(stack: Stack, client: httpx.Client) -> str:
 def _wait_until_ready(stack: Stack) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while "dev      | ready in" not in stack.output():
-        assert stack.process.poll() is None, f"the runner exited early:\n{stack.output()}"
+        assert stack.runner.poll() is None, f"the runner exited early:\n{stack.output()}"
         assert time.monotonic() < deadline, f"the runner never got ready:\n{stack.output()}"
         time.sleep(0.2)
 
@@ -203,13 +222,13 @@ def test_make_run_serves_users_and_sigint_leaves_nothing_behind(stack: Stack) ->
         assert "type User" in _wait_for_sdl(stack, client)
         _wait_until_ready(stack)
         _register_then_me(stack, client)
-    tree = descendants(stack.process.pid)
+    tree = descendants(stack.runner.pid)
     postmaster = int((stack.pgdata / "postmaster.pid").read_text().split()[0])
     assert postmaster in tree
 
-    stack.process.send_signal(signal.SIGINT)
+    stack.runner.send_signal(signal.SIGINT)
 
-    assert stack.process.wait(timeout=60) == 0, stack.output()
+    assert stack.runner.wait(timeout=60) == 0, stack.output()
     assert [pid for pid in tree if is_alive(pid)] == []
     assert not (stack.pgdata / "postmaster.pid").exists()
     assert "database system is shut down" in stack.output()
@@ -217,12 +236,35 @@ def test_make_run_serves_users_and_sigint_leaves_nothing_behind(stack: Stack) ->
 
 def test_a_dying_subgraph_stops_everything_with_a_failure(stack: Stack) -> None:
     _wait_until_ready(stack)
-    tree = descendants(stack.process.pid)
+    tree = descendants(stack.runner.pid)
     users = _pid_of(tree, b"subgraphs.users.app:create_app")
 
     os.kill(users, signal.SIGKILL)
 
-    assert stack.process.wait(timeout=60) == 1, stack.output()
+    assert stack.runner.wait(timeout=60) == 1, stack.output()
     assert "users exited unexpectedly" in stack.output()
+    assert [pid for pid in tree if is_alive(pid)] == []
+    assert not (stack.pgdata / "postmaster.pid").exists()
+
+
+def test_a_killed_runners_processes_are_stopped_by_the_next_run(stack: Stack) -> None:
+    _wait_until_ready(stack)
+    first = stack.runner
+    orphans = descendants(first.pid)
+    first.kill()  # SIGKILL: no chance to stop anything
+    first.wait()
+    assert orphans
+    assert all(is_alive(pid) for pid in orphans), "its children outlive a killed runner"
+
+    stack.launch()
+    _wait_until_ready(stack)
+
+    assert [pid for pid in orphans if is_alive(pid)] == []
+    assert "left by an earlier run" in stack.output()
+    with httpx.Client(timeout=10, trust_env=False) as client:
+        _register_then_me(stack, client)
+    tree = descendants(stack.runner.pid)
+    stack.runner.send_signal(signal.SIGINT)
+    assert stack.runner.wait(timeout=60) == 0, stack.output()
     assert [pid for pid in tree if is_alive(pid)] == []
     assert not (stack.pgdata / "postmaster.pid").exists()

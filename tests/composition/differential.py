@@ -96,10 +96,11 @@ class _Generator:
         mismatched_colors = self.chaos and rng.random() < 0.5
         colors = [c for c in COLORS if rng.random() < 0.8] if mismatched_colors else list(COLORS)
         parts.append("enum Color { " + " ".join(colors or ["RED"]) + " }")
-        sorts = [c for c in SORTS if rng.random() < 0.8] or ["ASC"]
+        sorts = ["ASC"] + [c for c in SORTS[1:] if rng.random() < 0.8]
         parts.append("enum Sort { " + " ".join(sorts) + " }")
         share = "" if fed1 or (self.chaos and rng.random() < 0.3) else " @shareable"
-        value_fields = [f"{f}: {t}" for f, t in self.value_fields.items() if rng.random() < 0.85]
+        keep = 0.85 if self.chaos else 1.0
+        value_fields = [f"{f}: {t}" for f, t in self.value_fields.items() if rng.random() < keep]
         description = '"A value"\n' if rng.random() < 0.3 else ""
         parts.append(
             f"{description}type Value{share} {{ " + (" ".join(value_fields) or "v0: Int") + " }"
@@ -189,7 +190,7 @@ class _Generator:
                 directives += " @inaccessible"
             return directives
         if owner == name:
-            return " @shareable" if self.chaos and rng.random() < 0.2 else ""
+            return " @shareable" if self.chaos and not fed1 and rng.random() < 0.2 else ""
         if scalar and rng.random() < 0.3:
             return " @external"
         if not fed1 and owner is not None and not self.fed1[owner] and rng.random() < 0.15:

@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from shared.dev.health import NotHealthyError, busy_ports, wait_http_ok
 from shared.dev.leftovers import Registry
@@ -71,7 +72,8 @@ class DevRunner:
         self._resolved_config = self._run_dir / "supergraph.yaml"
         self._supergraph_sdl = self._run_dir / "supergraph.graphql"
         self._registry = Registry(self._run_dir / "children.json")
-        self._urls: list[tuple[str, str]] = []
+        self._urls: list[tuple[str, str]] = []  # printed once everything is up
+        self._database_display = ""
 
     async def run(self) -> int:
         """Start everything, wait for a stop request or a death, stop everything."""
@@ -83,8 +85,11 @@ class DevRunner:
         stop_requested = asyncio.Event()
 
         def on_stop(signum: signal.Signals) -> None:
-            if not stop_requested.is_set():
-                self._console.say(f"{signum.name}: stopping everything")
+            if stop_requested.is_set():
+                self._console.say(f"{signum.name} again: killing what is still running")
+                supervisor.hurry()
+                return
+            self._console.say(f"{signum.name}: stopping everything (again to kill at once)")
             stop_requested.set()
 
         install_stop_handlers(on_stop)
@@ -145,7 +150,11 @@ class DevRunner:
         with_router = all(_module_exists(name) for name in ROUTER_MODULES)
         self._check_ports_free(subgraphs, router_port if with_router else None)
 
-        database_url = settings.database_url or await self._start_postgres(supervisor)
+        if settings.database_url:
+            database_url = settings.database_url
+            self._database_display = _without_password(database_url)
+        else:
+            database_url = await self._start_postgres(supervisor)
         env = self._child_env(database_url, subgraphs)
         names = [subgraph.name for subgraph in subgraphs]
         await self._step(supervisor, "migrate", ["-m", "shared.migrations", *names], env)
@@ -155,6 +164,7 @@ class DevRunner:
             self._console.say("demo data: shared.seed does not exist yet; skipping it")
 
         await asyncio.gather(*(self._start_subgraph(supervisor, sg, env) for sg in subgraphs))
+        self._urls += [(subgraph.name, subgraph.routing_url) for subgraph in subgraphs]
         if with_router:
             await self._start_router(supervisor, router_port, env)
         else:
@@ -194,7 +204,7 @@ class DevRunner:
         await postgres.wait_ready(timeout_seconds=settings.dev_startup_timeout_seconds)
         await postgres.ensure_database(EMBEDDED_DATABASE)
         url = postgres.url(EMBEDDED_DATABASE)
-        self._urls.append(("postgres", url.replace("+asyncpg", "")))
+        self._database_display = url.replace("+asyncpg", "") + "  (embedded)"
         return url
 
     def _child_env(self, database_url: str, subgraphs: Sequence[Subgraph]) -> dict[str, str]:
@@ -229,7 +239,6 @@ class DevRunner:
         timeout = self._settings.dev_startup_timeout_seconds
         await wait_http_ok(f"{subgraph.base_url}/health", timeout_seconds=timeout)
         await wait_http_ok(f"{subgraph.base_url}/ready", timeout_seconds=timeout)
-        self._urls.append((subgraph.name, subgraph.routing_url))
 
     async def _start_router(
         self, supervisor: Supervisor, port: int, env: Mapping[str, str]
@@ -253,8 +262,9 @@ class DevRunner:
 
     def _print_urls(self, elapsed: float) -> None:
         self._console.say(f"ready in {elapsed:.1f}s")
-        width = max(len(name) for name, _ in self._urls)
-        for name, url in self._urls:
+        urls = [*self._urls, ("postgres", self._database_display)]
+        width = max(len(name) for name, _ in urls)
+        for name, url in urls:
             self._console.say(f"  {name:<{width}}  {url}")
         self._console.say("Ctrl-C stops everything.")
 
@@ -267,3 +277,11 @@ def _check_apps_exist(subgraphs: Sequence[Subgraph]) -> None:
                 f"supergraph.yaml lists {subgraph.name!r} but {module} does not exist; "
                 "list only the subgraphs that exist"
             )
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))

@@ -9,8 +9,8 @@
 - Every running child is recorded in a `Registry` file (see leftovers.py), so that a runner
   killed outright can have its children stopped by the next one.
 - `stop()` stops services layer by layer, highest layer first (router, then subgraphs, then
-  PostgreSQL), the members of a layer concurrently: the child's stop signal, a grace period,
-  then SIGKILL to its whole process group.
+  PostgreSQL), the members of a layer concurrently: the child's stop signal, a grace period
+  (cut short by `hurry()`), then SIGKILL to its whole process group.
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ class Supervisor:
         self._registry = registry
         self._children: list[Child] = []
         self._stopping = False
+        self._hurry = asyncio.Event()
         self.died: asyncio.Future[Child] = asyncio.get_running_loop().create_future()
 
     @property
@@ -200,17 +201,24 @@ class Supervisor:
             self._console.say(f"{child.name} exited unexpectedly with code {code}")
             self.died.set_result(child)
 
+    def hurry(self) -> None:
+        """Cut every grace period short: children still stopping are killed now."""
+        self._hurry.set()
+
     async def _stop_child(self, child: Child) -> None:
         process = child.process
         if process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 process.send_signal(child.spec.stop_signal)
-            try:
-                await asyncio.wait_for(process.wait(), self._grace_seconds)
-            except TimeoutError:
-                self._console.say(
-                    f"{child.name} did not stop within {self._grace_seconds:g}s; killing it"
-                )
+            exited = asyncio.ensure_future(process.wait())
+            hurried = asyncio.ensure_future(self._hurry.wait())
+            await asyncio.wait(
+                {exited, hurried}, timeout=self._grace_seconds, return_when=asyncio.FIRST_COMPLETED
+            )
+            hurried.cancel()
+            if not exited.done():
+                exited.cancel()
+                self._console.say(f"{child.name} did not stop in time; killing it")
         await _kill_group(child.pid, leader=process)
         await _drain(child)
 

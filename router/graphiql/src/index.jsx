@@ -24,11 +24,22 @@ const planStore = {
   },
 };
 
+// The headers editor starts with an Authorization template; until a token is pasted
+// into it, the request goes out as a guest's.
+function withoutBlankAuthorization(headers) {
+  const kept = {};
+  for (const [name, value] of Object.entries(headers || {})) {
+    const blank = String(value).trim().replace(/^Bearer$/i, "") === "";
+    if (!(name.toLowerCase() === "authorization" && blank)) kept[name] = value;
+  }
+  return kept;
+}
+
 async function fetcher(params, options) {
   const response = await fetch(endpoint, {
     method: "POST",
     headers: {
-      ...(options && options.headers),
+      ...withoutBlankAuthorization(options && options.headers),
       "content-type": "application/json",
       accept: "application/graphql-response+json, application/json",
       "apollo-expose-query-plan": "true",
@@ -64,7 +75,7 @@ function PlanPanel() {
   return (
     <div className="g2a-plan">
       <div className="graphiql-doc-explorer-title">Query plan</div>
-      <pre id="g2a-query-plan" style={{ whiteSpace: "pre-wrap", fontSize: "0.85em" }}>{text}</pre>
+      <pre id="g2a-query-plan" style={{ whiteSpace: "pre", overflowX: "auto", fontSize: "0.85em" }}>{text}</pre>
     </div>
   );
 }
@@ -75,10 +86,9 @@ createRoot(root).render(
   <GraphiQL
     fetcher={fetcher}
     plugins={[queryPlanPlugin]}
-    visiblePlugin={queryPlanPlugin}
     isHeadersEditorEnabled={true}
     shouldPersistHeaders={false}
-    defaultHeaders={'{\n  "Authorization": "Bearer <access token>"\n}'}
+    defaultHeaders={'{\n  "Authorization": "Bearer "\n}'}
     defaultEditorToolsVisibility={false}
   />,
 );

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.errors import BadUserInput, Conflict, Forbidden, NotFound
 from shared.geo import GeoPointInput, LatLng, clean_geo_point
 from shared.identity import Identity, Role, require_role
-from shared.pagination import decode_cursor, encode_cursor, page_size
+from shared.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 from shared.validation import FieldCheck, clean_text
 from subgraphs.atlas.events import emit_place_changed
 from subgraphs.atlas.models import City, Country, Guide, Place, PlaceCategory, Theme
@@ -324,6 +324,13 @@ def _search_offset(after: str | None) -> int:
     return values[1] + 1
 
 
+def _clean_first(value: int) -> int:
+    """`first` for FieldCheck (shared.pagination.page_size raises BadUserInput itself)."""
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"must be between 1 and {MAX_PAGE_SIZE}")
+    return value
+
+
 async def search_places(
     session: AsyncSession, *, text: str, first: int, after: str | None
 ) -> SearchPage:
@@ -334,7 +341,7 @@ async def search_places(
     """
     check = FieldCheck()
     query_text = check("text", _clean_search, text)
-    limit = check("first", page_size, first)
+    limit = check("first", _clean_first, first)
     check.done()
     offset = _search_offset(after)
     tsquery = func.websearch_to_tsquery(literal_column("'russian'::regconfig"), query_text).op(

@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.errors import BadUserInput, NotFound
 from shared.geo import EARTH_RADIUS_METERS, GeoPointInput, LatLng, clean_geo_point
 from shared.identity import Identity, require_authenticated
-from shared.pagination import decode_cursor, encode_cursor, page_size
+from shared.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 from shared.validation import FieldCheck
 from subgraphs.guru.models import GeoItem, ItemKind, PlaceView
 
@@ -158,6 +158,13 @@ def _distance_meters(center: LatLng) -> ColumnElement[float]:
     return distance
 
 
+def _clean_first(value: int) -> int:
+    """`first` for FieldCheck (shared.pagination.page_size raises BadUserInput itself)."""
+    if not 1 <= value <= MAX_PAGE_SIZE:
+        raise ValueError(f"must be between 1 and {MAX_PAGE_SIZE}")
+    return value
+
+
 async def nearby(
     session: AsyncSession,
     *,
@@ -179,7 +186,7 @@ async def nearby(
         return value
 
     radius = check("radiusMeters", clean_radius, radius_meters)
-    limit = check("first", page_size, first)
+    limit = check("first", _clean_first, first)
     wanted = EXPOSED_KINDS if kinds is None else tuple(dict.fromkeys(kinds))
     if not wanted:
         check.errors["kinds"] = "must name at least one kind (or be omitted)"
@@ -283,7 +290,9 @@ async def recommendations(
     offset = _recommendation_offset(after)
     place = ItemKind.PLACE.value
     viewed = select(PlaceView.place_id, PlaceView.views).where(PlaceView.user_id == user_id).cte()
-    viewed_theme = func.unnest(GeoItem.themes).table_valued("theme").alias("viewed_theme")
+    viewed_theme = (
+        func.unnest(GeoItem.themes).table_valued("theme").render_derived(name="viewed_theme")
+    )
     taste = (
         select(viewed_theme.c.theme, func.sum(viewed.c.views).label("weight"))
         .select_from(GeoItem)
@@ -292,7 +301,7 @@ async def recommendations(
         .group_by(viewed_theme.c.theme)
         .cte()
     )
-    item_theme = func.unnest(GeoItem.themes).table_valued("theme").alias("item_theme")
+    item_theme = func.unnest(GeoItem.themes).table_valued("theme").render_derived(name="item_theme")
     score = func.sum(taste.c.weight).label("score")
     statement = (
         select(GeoItem.entity_id, score, func.array_agg(taste.c.theme).label("themes"))

@@ -70,7 +70,9 @@ def _attach(
     fields: dict[tuple[str, str], Callable[..., Any]],
     sdl: str,
 ) -> None:
-    def resolve_entities(_: Any, __: GraphQLResolveInfo, representations: list[Row]) -> list[Any]:
+    def resolve_entities(
+        _: Any, __: GraphQLResolveInfo[Any], representations: list[Row]
+    ) -> list[Any]:
         return [entities[rep["__typename"]](rep) for rep in representations]
 
     query = schema.query_type
@@ -95,7 +97,7 @@ def build_subgraphs(workload: Path) -> dict[str, GraphQLSchema]:
     review_rows = {row["id"]: row for row in reviews}
     first_two = [_typed("Review", row) for row in reviews[:2]]
 
-    def shipping_estimate(row: Row, _: GraphQLResolveInfo) -> int | None:
+    def shipping_estimate(row: Row, _: GraphQLResolveInfo[Any]) -> int | None:
         price, weight = row.get("price"), row.get("weight")
         if price is None:
             return None
@@ -103,10 +105,10 @@ def build_subgraphs(workload: Path) -> dict[str, GraphQLSchema]:
             return 0
         return None if weight is None else int(weight) // 2
 
-    def review_author(_: Row, __: GraphQLResolveInfo) -> Row:
+    def review_author(_: Row, __: GraphQLResolveInfo[Any]) -> Row:
         return {"__typename": "User", "id": "1", "username": "urigo", "reviews": first_two}
 
-    def product_reviews(row: Row, _: GraphQLResolveInfo) -> list[Row | None]:
+    def product_reviews(row: Row, _: GraphQLResolveInfo[Any]) -> list[Row | None]:
         return [_typed("Review", r) for r in reviews if r["product"]["upc"] == row["upc"]]
 
     specs: dict[str, tuple[dict[str, EntityResolver], dict[tuple[str, str], Callable[..., Any]]]]

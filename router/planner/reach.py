@@ -88,9 +88,8 @@ class Reach:
                 if self.sg.type_in(condition, graph) is None:
                     score -= 1
                 else:
-                    score += self.local_score(
-                        graph, condition, item.selections, provided, depth + 1
-                    )
+                    below = provided_for(provided, condition)
+                    score += self.local_score(graph, condition, item.selections, below, depth + 1)
                 continue
             if item.name == TYPENAME:
                 continue
@@ -210,6 +209,24 @@ class Reach:
             for item in self.index.field_set(type_name, key)
         )
 
+    def _stuck_fields(
+        self, graph: str, type_name: str, entries: list[Entry], provided: Provided | None
+    ) -> list[Item]:
+        """Fields of ``type_name`` that ``graph`` neither serves nor reaches by a hop."""
+        hops = self.index.hops(type_name, graph)
+        return [
+            sub
+            for sub, _ in entries
+            if isinstance(sub, NField)
+            and sub.name != TYPENAME
+            and not self.local(graph, type_name, sub.name, provided_for(provided, type_name))
+            and not any(
+                self.index.resolvable(h.subgraph, h.entity, sub.name, None, self.labels)
+                and self.key_obtainable(type_name, graph, h.key, _KEY_HOPS)
+                for h in hops
+            )
+        ]
+
     def split_stuck(
         self, graph: str, type_name: str, item: NField, provided: Provided | None
     ) -> tuple[NField | None, NField | None]:
@@ -219,22 +236,19 @@ class Reach:
         if not item.selections:
             return item, None
         child_type = self.index.field_type_in(type_name, item, graph)
-        if self.index.is_abstract(child_type):
-            return item, None
         below = self.child_provided(graph, type_name, item, provided)
-        hops = self.index.hops(child_type, graph)
-        stuck = [
-            sub
-            for sub in item.selections
-            if isinstance(sub, NField)
-            and sub.name != TYPENAME
-            and not self.local(graph, child_type, sub.name, below)
-            and not any(
-                self.index.resolvable(h.subgraph, h.entity, sub.name, None, self.labels)
-                and self.key_obtainable(child_type, graph, h.key, _KEY_HOPS)
-                for h in hops
+        if self.index.is_abstract(child_type):
+            in_graph = self.sg.type_in(child_type, graph)
+            if in_graph is None or in_graph.is_interface_object:
+                return item, None
+            # an implementation whose selected fields this subgraph cannot reach: the whole
+            # field must come from elsewhere
+            stuck_member = any(
+                self._stuck_fields(graph, member, self.flatten(member, item.selections, ()), below)
+                for member in self.sg.possible_types(child_type, graph)
             )
-        ]
+            return (None, item) if stuck_member else (item, None)
+        stuck = self._stuck_fields(graph, child_type, [(s, ()) for s in item.selections], below)
         if not stuck:
             return item, None
         stuck_ids = {id(sub) for sub in stuck}

@@ -79,6 +79,15 @@ class OutSet:
         self.entries[ident] = created
         return created
 
+    def merge(self, other: OutSet) -> None:
+        """Add ``other``'s entries (recursively) to this selection."""
+        for ident, entry in other.entries.items():
+            mine = self.entries.get(ident)
+            if mine is None:
+                self.entries[ident] = entry
+            elif mine.children is not None and entry.children is not None:
+                mine.children.merge(entry.children)
+
     def add_typename(self) -> None:
         self.add_field(key=TYPENAME, name=TYPENAME)
 

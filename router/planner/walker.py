@@ -29,6 +29,9 @@ from router.planner.selection import OutSet
 
 __all__ = ["REQUIRES_MARK", "At", "Walker"]
 
+# a pending remote field, the part a hop serves, and the part left for another hop
+_Option = tuple[tuple[Entry, frozenset[str]], NField, NField | None]
+
 _MAX_HOP_DEPTH = 16
 REQUIRES_MARK = "__req"  # internal alias of a requirement clashing with another argument set
 
@@ -70,39 +73,85 @@ class Walker:
     # ------------------------------------------------------------------------------ root
     def walk(self) -> list[FetchGroup]:
         op = self.operation
-        by_graph: dict[str, FetchGroup] = {}
         for item, conds in self.reach.flatten(op.root_type, op.selections, ()):
             if not isinstance(item, NField) or item.name == TYPENAME:
                 continue
-            for graph, part in self._root_parts(op.root_type, item, shareable=op.kind == "query"):
-                if op.kind == "mutation":
-                    last = self.roots[-1] if self.roots else None
-                    group = last if last is not None and last.subgraph == graph else None
-                else:
-                    group = by_graph.get(graph)
-                if group is None:
-                    group = self.registry.new(graph, (), (), entity=False)
-                    self.roots.append(group)
-                    by_graph[graph] = group
-                self._plan_local_field(At(group, op.root_type, group.output, ()), part, conds)
+            if op.kind == "mutation":
+                self._plan_mutation_field(op.root_type, item, conds)
+            else:
+                self._plan_query_field(op.root_type, item, conds)
+        if op.kind != "mutation":
+            self._merge_roots()
         for group in self.groups:
             group.output.prune()
             group.output.alias_conflicts()
         return self.roots
 
+    def _plan_mutation_field(
+        self, root_type: str, item: NField, conds: tuple[Condition, ...]
+    ) -> None:
+        """Mutation fields run in order: consecutive fields of one subgraph share a fetch."""
+        graph = self._root_graph(root_type, item, set())
+        last = self.roots[-1] if self.roots else None
+        group = last if last is not None and last.subgraph == graph else None
+        if group is None:
+            group = self.registry.new(graph, (), (), entity=False)
+            self.roots.append(group)
+        self._plan_local_field(At(group, root_type, group.output, ()), item, conds)
+
+    def _plan_query_field(self, root_type: str, item: NField, conds: tuple[Condition, ...]) -> None:
+        """Plan a query root field from the preferred subgraph; when the walk from there finds
+        no plan, roll it back and try the next candidate."""
+        excluded: set[str] = set()
+        first_error: PlanningError | None = None
+        while True:
+            groups_mark, roots_mark = len(self.groups), len(self.roots)
+            try:
+                parts = self._root_parts(root_type, item, excluded)
+            except PlanningError:
+                if first_error is not None:
+                    raise first_error from None
+                raise
+            try:
+                for graph, part in parts:
+                    group = self.registry.new(graph, (), (), entity=False)
+                    self.roots.append(group)
+                    self._plan_local_field(At(group, root_type, group.output, ()), part, conds)
+            except PlanningError as exc:
+                first_error = first_error or exc
+                del self.groups[groups_mark:]
+                del self.roots[roots_mark:]
+                excluded.add(parts[0][0])
+            else:
+                return
+
+    def _merge_roots(self) -> None:
+        """One fetch per subgraph for the root fields of a query."""
+        by_graph: dict[str, FetchGroup] = {}
+        merged: dict[int, int] = {}
+        for root in self.roots:
+            kept = by_graph.setdefault(root.subgraph, root)
+            if kept is not root:
+                kept.output.merge(root.output)
+                root.output = OutSet()
+                kept.children.extend(root.children)
+                merged[root.id] = kept.id
+        if merged:
+            self.roots = list(by_graph.values())
+            for group in self.groups:
+                group.deps = {merged.get(dep, dep) for dep in group.deps}
+
     def _root_parts(
-        self, root_type: str, item: NField, *, shareable: bool
+        self, root_type: str, item: NField, excluded: set[str]
     ) -> list[tuple[str, NField]]:
-        """The subgraph(s) serving a root field. A query field several subgraphs share, whose
+        """The subgraph(s) serving a query root field. A field several subgraphs share, whose
         selection no single one can reach (no keys to hop with), is fetched from each of them
-        for its part and deep-merged (shared root). Mutation fields are called once."""
+        for its part and deep-merged (shared root)."""
         parts: list[tuple[str, NField]] = []
-        tried: set[str] = set()
+        tried = set(excluded)
         current = item
         while True:
             graph = self._root_graph(root_type, current, tried)
-            if not shareable:
-                return [(graph, current)]
             tried.add(graph)
             local, rest = self.reach.split_stuck(graph, root_type, current, None)
             others = rest is not None and self._root_candidates(root_type, rest, tried)
@@ -131,7 +180,8 @@ class Walker:
 
         def score(graph: str) -> tuple[int, int]:
             child = self.index.field_type_in(root_type, item, graph)
-            local = self.reach.local_score(graph, child, item.selections or [], None, 0)
+            provided = self.reach.child_provided(graph, root_type, item, None)
+            local = self.reach.local_score(graph, child, item.selections or [], provided, 0)
             return (local, -self.index.order[graph])
 
         return max(candidates, key=score)
@@ -266,15 +316,18 @@ class Walker:
         pending: list[tuple[Entry, frozenset[str]]] = [(e, frozenset()) for e in remote]
         hops = self.index.hops(at.type_name, graph)
         while pending:
-            options: dict[tuple[Hop, tuple[Condition, ...]], list[tuple[Entry, frozenset[str]]]]
-            options = {}
+            options: dict[tuple[Hop, tuple[Condition, ...]], list[_Option]] = {}
             for pend in pending:
                 (item, item_conds), tried = pend
+                assert isinstance(item, NField)
                 for hop in hops:
-                    if hop.subgraph not in tried and self.index.resolvable(
-                        hop.subgraph, hop.entity, _name(item), None, self.reach.labels
+                    if hop.subgraph in tried or not self.index.resolvable(
+                        hop.subgraph, hop.entity, item.name, None, self.reach.labels
                     ):
-                        options.setdefault((hop, item_conds), []).append(pend)
+                        continue
+                    served, rest = self.reach.split_stuck(hop.subgraph, hop.entity, item, None)
+                    if served is not None:  # the hop serves at least part of the field
+                        options.setdefault((hop, item_conds), []).append((pend, served, rest))
             if not options:
                 names = ", ".join(f"{at.type_name}.{_name(p[0][0])}" for p in pending)
                 raise PlanningError(f"no subgraph can resolve {names} from {graph}")
@@ -282,24 +335,21 @@ class Walker:
                 options,
                 key=lambda o: (
                     len(options[o]),
-                    self._subtree_score(o[0], [p[0] for p in options[o]]),
+                    -sum(rest is not None for _, _, rest in options[o]),
+                    self._subtree_score(o[0], [(served, ()) for _, served, _ in options[o]]),
                     self.index.key_local(at.type_name, graph, o[0].key),
                     -self.index.order[o[0].subgraph],
                 ),
             )
             hop = best[0]
-            chosen_ids = {id(p) for p in options[best]}
+            chosen_ids = {id(pend) for pend, _, _ in options[best]}
             pending = [p for p in pending if id(p) not in chosen_ids]
             entries: list[Entry] = []
-            for (item, item_conds), tried in options[best]:
-                assert isinstance(item, NField)
-                served, rest = self.reach.split_stuck(hop.subgraph, hop.entity, item, None)
-                if rest is not None and served is not None:
+            for ((_, item_conds), tried), served, rest in options[best]:
+                entries.append((served, item_conds))
+                if rest is not None:
                     # part of this field's selection must come from elsewhere: split it
                     pending.append(((rest, item_conds), tried | {hop.subgraph}))
-                    entries.append((served, item_conds))
-                else:
-                    entries.append((item, item_conds))
             for batch in self._compatible_batches(hop, entries):
                 produced |= self._jump(at, hop, batch, best[1])
         return produced

@@ -140,13 +140,17 @@ class SupergraphWatcher:
         return True
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Watch until `stop` is set."""
+        """Watch until `stop` is set; a failing watcher is logged, never silent."""
         target = self._source.watched_path.resolve()
 
         def relevant(change: Change, path: str) -> bool:
             return change is not Change.deleted and Path(path).resolve() == target
 
-        async for _ in awatch(
-            target.parent, watch_filter=relevant, stop_event=stop, debounce=200, step=50
-        ):
-            await self.reload()
+        try:
+            async for _ in awatch(
+                target.parent, watch_filter=relevant, stop_event=stop, debounce=200, step=50
+            ):
+                await self.reload()
+        except Exception:
+            logger.exception("supergraph watcher stopped: %s is no longer watched", target)
+            raise

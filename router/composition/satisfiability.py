@@ -63,6 +63,7 @@ class _Subgraphs:
         self._closures: dict[tuple[str, frozenset[Option]], frozenset[Option]] = {}
         self._local: dict[tuple[int, str, str], bool] = {}
         self._requires: dict[tuple[int, str, str], bool] = {}
+        self._follows: dict[tuple[int, str, str], Option] = {}
 
     def _overridden(self) -> set[tuple[int, str, str]]:
         names = [s.name for s in self.subgraphs]
@@ -257,6 +258,15 @@ class _Subgraphs:
 
     def follow(self, option: Option, type_name: str, field_name: str) -> Option:
         """The option after taking the field: `@provides` makes its targets local."""
+        if not option.provided:
+            key = (option.index, type_name, field_name)
+            cached = self._follows.get(key)
+            if cached is None:
+                cached = self._follows[key] = self._follow(option, type_name, field_name)
+            return cached
+        return self._follow(option, type_name, field_name)
+
+    def _follow(self, option: Option, type_name: str, field_name: str) -> Option:
         field_def = self.definition(option.index, type_name, field_name)
         provides = field_def.first("provides") if field_def else None
         if provides is not None and field_def is not None:

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from router.composition import SubgraphSource
 
@@ -53,25 +54,37 @@ def compose_with_apollo(sources: list[SubgraphSource]) -> dict[str, object]:
     return result
 
 
-def project_sources() -> list[SubgraphSource]:
-    """The project's subgraphs as listed in supergraph.yaml, SDL printed from their Strawberry
-    schemas (`subgraphs/<name>/schema.py`: `Query`, optional `Mutation`, optional `TYPES`)."""
+async def project_sources() -> list[SubgraphSource]:
+    """The project's subgraphs as listed in supergraph.yaml, each SDL fetched the way the
+    composer fetches it (`{ _service { sdl } }`) from the subgraph's own app
+    (`subgraphs.<name>.app:create_app`, the dev runner's convention) over httpx's ASGI
+    transport: what the subgraph really serves, without a database."""
     import importlib
 
-    import yaml
+    import httpx
 
     from router.composition.config import expand_env
-    from shared.app import build_schema
 
-    config = yaml.safe_load((HERE.parents[1] / "supergraph.yaml").read_text())
     sources = []
-    for name, entry in config["subgraphs"].items():
-        module = importlib.import_module(f"subgraphs.{name}.schema")
-        schema = build_schema(
-            query=module.Query,
-            mutation=getattr(module, "Mutation", None),
-            types=getattr(module, "TYPES", ()),
-        )
+    for name, entry in _project_config()["subgraphs"].items():
+        app = importlib.import_module(f"subgraphs.{name}.app").create_app()
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://subgraph") as client:
+            response = await client.post("/graphql", json={"query": "{ _service { sdl } }"})
+        await app.state.subgraph.engine.dispose()
+        response.raise_for_status()
+        sdl = response.json()["data"]["_service"]["sdl"]
         url = expand_env(entry["routing_url"], {}, where=name)
-        sources.append(SubgraphSource(name, url, schema.as_str()))
+        sources.append(SubgraphSource(name, url, sdl))
     return sources
+
+
+def _project_config() -> dict[str, Any]:
+    import yaml
+
+    config: dict[str, Any] = yaml.safe_load((HERE.parents[1] / "supergraph.yaml").read_text())
+    return config
+
+
+def listed_subgraphs() -> list[str]:
+    return list(_project_config()["subgraphs"])

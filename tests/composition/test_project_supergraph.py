@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from composition_support import compose_with_apollo, project_sources
+from composition_support import compose_with_apollo, listed_subgraphs, project_sources
 
 from router.composition import compose
 
 
 @pytest.mark.usefixtures("require_apollo")
-def test_project_supergraph_is_byte_equal_to_apollo() -> None:
-    sources = project_sources()
+async def test_project_supergraph_is_byte_equal_to_apollo() -> None:
+    sources = await project_sources()
     ours = compose(sources)
     apollo = compose_with_apollo(sources)
     assert "errors" not in apollo, apollo
@@ -18,8 +18,10 @@ def test_project_supergraph_is_byte_equal_to_apollo() -> None:
     assert ours.supergraph_sdl == apollo["supergraph"]
 
 
-def test_project_supergraph_composes() -> None:
-    result = compose(project_sources())
+async def test_project_supergraph_composes() -> None:
+    sources = await project_sources()
+    result = compose(sources)
     assert result.errors == [], [str(e) for e in result.errors]
     assert result.supergraph_sdl is not None
-    assert '@join__graph(name: "users"' in result.supergraph_sdl
+    for name in listed_subgraphs():
+        assert f'@join__graph(name: "{name}"' in result.supergraph_sdl

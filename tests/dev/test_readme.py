@@ -73,3 +73,11 @@ def test_every_linked_doc_exists() -> None:
 
     assert links
     assert [link for link in links if not (REPO_ROOT / link).exists()] == []
+
+
+def test_every_subgraph_in_supergraph_yaml_is_on_the_map_and_has_its_url() -> None:
+    section = _section("Map of the code")
+    subgraphs = load_subgraphs(REPO_ROOT / "supergraph.yaml", environ={})
+
+    assert [sg.name for sg in subgraphs if f"`subgraphs/{sg.name}/`" not in section] == []
+    assert [sg.name for sg in subgraphs if f":{sg.port}" not in _section("Two commands")] == []

@@ -126,42 +126,17 @@ class DevRunner:
     async def _bring_up(self, supervisor: Supervisor) -> None:
         settings = self._settings
         started = time.monotonic()
-        for leftover in await self._registry.stop_leftovers(
-            grace_seconds=settings.dev_stop_grace_seconds
-        ):
-            self._console.say(
-                f"stopped {leftover.name} (pid {leftover.pgid}), left by an earlier run"
-            )
-        subgraphs = load_subgraphs(
-            settings.dev_supergraph_config,
-            environ=self._environ,
-            port_offset=settings.dev_port_offset,
-        )
-        write_resolved_config(
-            settings.dev_supergraph_config,
-            self._resolved_config,
-            environ=self._environ,
-            port_offset=settings.dev_port_offset,
-        )
-        if not subgraphs:
-            raise StartupError(f"{settings.dev_supergraph_config} lists no subgraphs")
-        _check_apps_exist(subgraphs)
+        await self._stop_leftovers()
+        subgraphs = self._load_subgraphs()
         router_port = settings.router_port + settings.dev_port_offset
         with_router = all(_module_exists(name) for name in ROUTER_MODULES)
         self._check_ports_free(subgraphs, router_port if with_router else None)
 
-        if settings.database_url:
-            database_url = settings.database_url
-            self._database_display = _without_password(database_url)
-        else:
-            database_url = await self._start_postgres(supervisor)
+        database_url = await self._database(supervisor)
         env = self._child_env(database_url, subgraphs)
         names = [subgraph.name for subgraph in subgraphs]
         await self._step(supervisor, "migrate", ["-m", "shared.migrations", *names], env)
-        if _module_exists("shared.seed"):
-            await self._step(supervisor, "seed", ["-m", "shared.seed", *names], env)
-        else:
-            self._console.say("demo data: shared.seed does not exist yet; skipping it")
+        await self._step(supervisor, "seed", ["-m", "shared.seed", *names], env)
 
         await asyncio.gather(*(self._start_subgraph(supervisor, sg, env) for sg in subgraphs))
         self._urls += [(subgraph.name, subgraph.routing_url) for subgraph in subgraphs]
@@ -173,6 +148,33 @@ class DevRunner:
                 "It starts here automatically once it exists; until then call the subgraphs."
             )
         self._print_urls(time.monotonic() - started)
+
+    async def _stop_leftovers(self) -> None:
+        grace_seconds = self._settings.dev_stop_grace_seconds
+        for leftover in await self._registry.stop_leftovers(grace_seconds=grace_seconds):
+            self._console.say(
+                f"stopped {leftover.name} (pid {leftover.pgid}), left by an earlier run"
+            )
+
+    def _load_subgraphs(self) -> list[Subgraph]:
+        """supergraph.yaml's subgraphs as this run binds them; writes the resolved copy."""
+        settings = self._settings
+        config, offset = settings.dev_supergraph_config, settings.dev_port_offset
+        subgraphs = load_subgraphs(config, environ=self._environ, port_offset=offset)
+        if not subgraphs:
+            raise StartupError(f"{config} lists no subgraphs")
+        _check_apps_exist(subgraphs)
+        write_resolved_config(
+            config, self._resolved_config, environ=self._environ, port_offset=offset
+        )
+        return subgraphs
+
+    async def _database(self, supervisor: Supervisor) -> str:
+        """DATABASE_URL when set; otherwise start the embedded PostgreSQL and return its URL."""
+        if self._settings.database_url:
+            self._database_display = _without_password(self._settings.database_url)
+            return self._settings.database_url
+        return await self._start_postgres(supervisor)
 
     def _check_ports_free(self, subgraphs: Sequence[Subgraph], router_port: int | None) -> None:
         wanted = {(sg.host, sg.port): sg.name for sg in subgraphs}
@@ -213,6 +215,7 @@ class DevRunner:
         env["DATABASE_URL"] = database_url
         env["SUPERGRAPH_CONFIG"] = str(self._resolved_config)
         env["PYTHONUNBUFFERED"] = "1"
+        env.setdefault("MIGRATE_ON_START", "false")  # the migrate step has just done it
         for subgraph in subgraphs:
             env[subgraph.url_variable] = subgraph.routing_url
         return env

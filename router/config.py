@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.settings import DEV_INTERNAL_IDENTITY_SECRET
@@ -103,6 +112,15 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class IntrospectionExceptionsConfig(_Section):
+    """Who may still introspect when `supergraph.introspection` is false."""
+
+    roles: list[str] = Field(default_factory=lambda: ["ADMIN"])
+    clients: list[str] = Field(
+        default_factory=list, description="`apollographql-client-name` values"
+    )
+
+
 class SupergraphConfig(_Section):
     """Where the router listens and where GraphQL is served."""
 
@@ -113,6 +131,10 @@ class SupergraphConfig(_Section):
     )
     query_plan_cache_size: int = Field(default=512, ge=1)
     document_cache_size: int = Field(default=1024, ge=1)
+    introspection_exceptions: IntrospectionExceptionsConfig = Field(
+        default_factory=IntrospectionExceptionsConfig,
+        description="roles and clients that may introspect when introspection is false",
+    )
 
     @property
     def host(self) -> str:
@@ -160,8 +182,45 @@ class TrafficShapingConfig(_Section):
         return dedup, timeout
 
 
+_ASYMMETRIC_ALGORITHMS = frozenset(
+    {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
+)
+
+
+def _asymmetric_only(algorithms: list[str]) -> list[str]:
+    unknown = [a for a in algorithms if a not in _ASYMMETRIC_ALGORITHMS]
+    if unknown:
+        raise ValueError(f"JWKS keys verify asymmetric algorithms only, not {unknown}")
+    return algorithms
+
+
+class JwksConfig(_Section):
+    """One JWK Set (Apollo's `authentication.router.jwt.jwks[]`): from a URL or a file."""
+
+    url: str | None = Field(default=None, description="http(s) URL of the JWK Set")
+    file: Path | None = Field(default=None, description="a JWK Set on disk")
+    issuers: list[str] = Field(
+        default_factory=list, description="accepted `iss` values (empty: any issuer)"
+    )
+    audiences: list[str] = Field(
+        default_factory=list,
+        description="accepted `aud` values (empty: the token's audience "
+        "is not checked for this source)",
+    )
+    algorithms: Annotated[list[str], AfterValidator(_asymmetric_only)] = Field(
+        default_factory=lambda: ["RS256", "ES256"]
+    )
+    poll_interval: Seconds = Field(default=60.0, description="refresh period of the keys")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> JwksConfig:
+        if (self.url is None) == (self.file is None):
+            raise ValueError("a jwks entry needs exactly one of 'url' or 'file'")
+        return self
+
+
 class JwtConfig(_Section):
-    """Verification of the caller's access token (HS256; JWKS arrives with issue 6)."""
+    """Verification of the caller's access token: HS256 (shared secret) and/or JWKS keys."""
 
     header_name: str = "authorization"
     header_value_prefix: str = "Bearer"
@@ -175,6 +234,15 @@ class JwtConfig(_Section):
         description="default: $JWT_AUDIENCE",
     )
     leeway_seconds: float = Field(default=0.0, ge=0)
+    jwks: list[JwksConfig] = Field(
+        default_factory=list,
+        description="asymmetric keys (RS256/ES256/...) from JWK Sets; each with its issuers",
+    )
+    unknown_kid_refresh_interval: Seconds = Field(
+        default=10.0,
+        description="at most one JWKS refresh per source in this interval when a token names "
+        "an unknown kid (forged kids cannot hammer the JWKS endpoint)",
+    )
 
 
 class IdentityForwardingConfig(_Section):
@@ -208,12 +276,151 @@ class HomepageConfig(_Section):
     enabled: bool = True
 
 
+class AuthorizationDirectivesConfig(_Section):
+    """`@authenticated`, `@requiresScopes`, `@policy` read from the supergraph."""
+
+    enabled: bool = True
+
+
+class AuthorizationConfig(_Section):
+    """Apollo's `authorization` section, plus our policy registry (see docs/router-security.md)."""
+
+    require_authentication: bool = Field(
+        default=False, description="refuse every request without a valid token (401)"
+    )
+    directives: AuthorizationDirectivesConfig = AuthorizationDirectivesConfig()
+    policies: dict[str, str] = Field(
+        default_factory=dict,
+        description="policy name -> 'module:callable' (a `Policy`); `role:<ROLE>` policies are "
+        "built in; a policy the supergraph names but nobody registers always denies",
+    )
+
+
+class LimitsConfig(_Section):
+    """Apollo's `limits`: operation shape, parser and HTTP body limits (null: unlimited)."""
+
+    max_depth: int | None = Field(default=None, ge=1, description="deepest field nesting")
+    max_height: int | None = Field(
+        default=None, ge=1, description="distinct fields (response positions) in the operation"
+    )
+    max_aliases: int | None = Field(default=None, ge=0, description="aliased fields")
+    max_root_fields: int | None = Field(default=None, ge=1, description="root fields")
+    parser_max_tokens: int | None = Field(
+        default=15_000, ge=1, description="lexical tokens in the document (graphql-core)"
+    )
+    http_max_request_bytes: int = Field(
+        default=2_000_000, ge=1, description="request body size; larger bodies get 413"
+    )
+
+
+class CorsPolicyConfig(_Section):
+    """Apollo's `cors`: which browser origins may call the router."""
+
+    allow_any_origin: bool = False
+    origins: list[str] = Field(
+        default_factory=list, description="exact origins, e.g. https://go2asia.app"
+    )
+    match_origins: list[str] = Field(default_factory=list, description="origin regexes")
+    allow_credentials: bool = False
+    allow_headers: list[str] = Field(
+        default_factory=list,
+        description="headers a preflight may ask for (empty: mirror the requested ones)",
+    )
+    expose_headers: list[str] = Field(default_factory=list)
+    methods: list[str] = Field(default_factory=lambda: ["GET", "POST", "OPTIONS"])
+    max_age: Seconds | None = None
+
+    @model_validator(mode="after")
+    def _no_wildcard_with_credentials(self) -> CorsPolicyConfig:
+        if self.allow_any_origin and self.allow_credentials:
+            raise ValueError("allow_credentials cannot be combined with allow_any_origin")
+        return self
+
+
+class CsrfConfig(_Section):
+    """Apollo's `csrf`: refuse requests a browser could send cross-site without a preflight."""
+
+    unsafe_disabled: bool = False
+    required_headers: list[str] = Field(
+        default_factory=lambda: ["x-apollo-operation-name", "apollo-require-preflight"]
+    )
+    browser_requests_only: bool = Field(
+        default=True,
+        description="check only requests that can carry a browser's ambient authority "
+        "(an Origin, Cookie or Sec-Fetch-* header); false checks every request",
+    )
+
+
+class PropagateRule(_Section):
+    named: str | None = None
+    matching: str | None = Field(default=None, description="regex on the header name")
+    rename: str | None = None
+    default: str | None = Field(default=None, description="value when the client sent none")
+
+    @model_validator(mode="after")
+    def _named_or_matching(self) -> PropagateRule:
+        if (self.named is None) == (self.matching is None):
+            raise ValueError("propagate needs exactly one of 'named' or 'matching'")
+        if self.matching is not None and (self.rename or self.default):
+            raise ValueError("'rename' and 'default' apply to 'named' headers only")
+        return self
+
+
+class InsertRule(_Section):
+    name: str
+    value: str
+
+
+class RemoveRule(_Section):
+    named: str | None = None
+    matching: str | None = None
+
+    @model_validator(mode="after")
+    def _named_or_matching(self) -> RemoveRule:
+        if (self.named is None) == (self.matching is None):
+            raise ValueError("remove needs exactly one of 'named' or 'matching'")
+        return self
+
+
+class HeaderRule(_Section):
+    """One rule, applied in order: `propagate`, `insert` or `remove` (exactly one)."""
+
+    propagate: PropagateRule | None = None
+    insert: InsertRule | None = None
+    remove: RemoveRule | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> HeaderRule:
+        if sum(rule is not None for rule in (self.propagate, self.insert, self.remove)) != 1:
+            raise ValueError("a header rule is exactly one of propagate, insert or remove")
+        return self
+
+
+class SubgraphHeadersConfig(_Section):
+    request: list[HeaderRule] = Field(default_factory=list)
+
+
+class HeadersConfig(_Section):
+    """Apollo's `headers`: what reaches subgraphs (nothing is forwarded unless a rule says so)."""
+
+    all: SubgraphHeadersConfig = SubgraphHeadersConfig()
+    subgraphs: dict[str, SubgraphHeadersConfig] = Field(default_factory=dict)
+    propagate_traceparent: bool = Field(
+        default=True, description="forward W3C `traceparent` / `tracestate` to subgraphs"
+    )
+
+
 class RouterConfig(_Section):
     supergraph: SupergraphConfig = SupergraphConfig()
     traffic_shaping: TrafficShapingConfig = TrafficShapingConfig()
     authentication: AuthenticationConfig = Field(default_factory=AuthenticationConfig)
     health_check: HealthCheckConfig = HealthCheckConfig()
     sandbox: HomepageConfig = HomepageConfig()
+    authorization: AuthorizationConfig = AuthorizationConfig()
+    limits: LimitsConfig = LimitsConfig()
+    cors: CorsPolicyConfig = CorsPolicyConfig()
+    csrf: CsrfConfig = CsrfConfig()
+    headers: HeadersConfig = HeadersConfig()
 
 
 _ENV_REF = re.compile(r"\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

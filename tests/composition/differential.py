@@ -36,7 +36,7 @@ IMPORTS = (
 )
 
 
-class _Generator:
+class SupergraphGenerator:
     """One random supergraph: a catalog of entity fields, each owned one way across subgraphs."""
 
     def __init__(self, rng: random.Random) -> None:
@@ -275,7 +275,7 @@ def main() -> int:
     parser.add_argument("--save", action="store_true")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    cases = [_Generator(rng).subgraphs() for _ in range(args.cases)]
+    cases = [SupergraphGenerator(rng).subgraphs() for _ in range(args.cases)]
     results = apollo_batch(cases)
     differing = 0
     outcomes: Counter[str] = Counter()

@@ -30,7 +30,7 @@ from router.pipeline import GraphQLResponse, HttpRequest, Pipeline, RequestConte
 from router.pipeline.auth import Authenticate
 from router.pipeline.chain import Stage
 from router.pipeline.dedup import DeduplicateInbound
-from router.pipeline.errors import internal_error_response
+from router.pipeline.errors import PAYLOAD_TOO_LARGE, internal_error_response
 from router.pipeline.execute import Execute
 from router.pipeline.introspection import Introspection
 from router.pipeline.operation import SelectOperation
@@ -105,13 +105,22 @@ def _headers(scope: Scope) -> dict[str, str]:
     return headers
 
 
-async def _read_body(receive: Receive) -> bytes:
+class _BodyTooLargeError(Exception):
+    pass
+
+
+async def _read_body(receive: Receive, *, limit: int) -> bytes:
     chunks: list[bytes] = []
+    size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
             break
-        chunks.append(message.get("body", b""))
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise _BodyTooLargeError
+        chunks.append(chunk)
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
@@ -154,6 +163,7 @@ class RouterApp:
         self._graphql_path = config.supergraph.path
         self._health_path = config.health_check.path
         self._ready_path = config.health_check.readiness_path
+        self._max_body = config.limits.http_max_request_bytes
 
     async def startup(self) -> None:
         if self.watcher is not None and self._watch and self._watch_task is None:
@@ -218,7 +228,19 @@ class RouterApp:
         ):
             await _respond(send, 200, graphiql.page(self._graphql_path), "text/html; charset=utf-8")
             return
-        body = await _read_body(receive) if method == "POST" else b""
+        try:
+            body = await _read_body(receive, limit=self._max_body) if method == "POST" else b""
+        except _BodyTooLargeError:
+            error = RequestError.single(
+                f"the request body is larger than {self._max_body} bytes",
+                code=PAYLOAD_TOO_LARGE,
+                status=413,
+                http_level=True,
+            )
+            await _respond(
+                send, 413, error.to_response().encode(), f"{APPLICATION_JSON}; charset=utf-8"
+            )
+            return
         http = HttpRequest(
             method=method, path=scope["path"], query_string=query_string, headers=headers, body=body
         )

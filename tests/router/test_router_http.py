@@ -190,3 +190,15 @@ async def test_health_and_readiness(make_router: RouterFactory) -> None:
     ready = await router.client.get("/ready")
     assert ready.json()["status"] == "READY"
     assert (await router.client.get("/nowhere")).status_code == 404
+
+
+async def test_body_over_the_limit_is_refused_with_413(
+    make_router: RouterFactory, subgraphs: dict[str, FakeSubgraph]
+) -> None:
+    router = await make_router({"limits": {"http_max_request_bytes": 1000}})
+    padding = " " * 1000
+    response = await router.post("{ users { id } }" + padding)
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert subgraphs["accounts"].requests == []
+    assert (await router.post("{ users { id } }")).status_code == 200

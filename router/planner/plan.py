@@ -16,7 +16,7 @@ from graphql import print_ast
 
 from router.planner.groups import FetchGroup
 from router.planner.operation import Condition, NormalizedOperation
-from router.planner.selection import OutSet
+from router.planner.selection import OutField, OutFragment, OutSet
 
 __all__ = [
     "ConditionNode",
@@ -206,6 +206,18 @@ def _fetch(group: FetchGroup, operation: NormalizedOperation) -> FlattenNode | F
     return node
 
 
+def _guards(group: FetchGroup) -> tuple[Condition, ...]:
+    """The group's own conditions plus those every top-level selection of its fetch shares:
+    hoisted into Condition nodes, so a skipped selection costs no request."""
+    entries: list[OutField | OutFragment] = list(group.output)
+    if group.entity:
+        entries = [e for fragment in entries if fragment.children for e in fragment.children]
+    if not entries:
+        return group.conditions
+    shared = [c for c in entries[0].conditions if all(c in e.conditions for e in entries[1:])]
+    return group.conditions + tuple(c for c in shared if c not in group.conditions)
+
+
 def _guard(node: PlanNode, conditions: tuple[Condition, ...]) -> PlanNode:
     for name, expected in reversed(conditions):
         node = ConditionNode(name, node, None) if expected else ConditionNode(name, None, node)
@@ -296,12 +308,13 @@ def _layout(
             children.setdefault(parent, []).append(group)
 
         def subtree(group: FetchGroup, inherited: tuple[Condition, ...]) -> PlanNode:
-            below = [subtree(c, group.conditions) for c in children.get(group.id, [])]
+            guards = _guards(group)
+            below = [subtree(c, inherited + guards) for c in children.get(group.id, [])]
             node = _combine(
                 SequenceNode, [_fetch(group, operation), *_opt(_combine(ParallelNode, below))]
             )
             assert node is not None
-            return _guard(node, tuple(c for c in group.conditions if c not in inherited))
+            return _guard(node, tuple(c for c in guards if c not in inherited))
 
         return _combine(ParallelNode, [subtree(g, ()) for g in children.get(None, [])])
     waves: list[list[FetchGroup]] = []
@@ -319,7 +332,7 @@ def _layout(
             node
             for wave in waves
             for node in _opt(
-                _combine(ParallelNode, [_guard(_fetch(g, operation), g.conditions) for g in wave])
+                _combine(ParallelNode, [_guard(_fetch(g, operation), _guards(g)) for g in wave])
             )
         ],
     )

@@ -314,3 +314,14 @@ async def test_requirement_clash_sends_each_argument_set_in_its_own_representati
     )
     assert reps == [9, 10]
     assert result == {"data": {"products": [{"price": 10, "costUsd": 1000, "costEur": 900}]}}
+
+
+async def test_a_fetch_whose_every_selection_is_skipped_is_not_sent() -> None:
+    result, subgraphs = await _run(
+        "condition-hoisted-over-whole-fetch",
+        "query ($on: Boolean!) { product @include(if: $on) { name stock } }",
+        {"a": {"data": {}}, "b": {"data": {}}},
+        {"on": False},
+    )
+    assert subgraphs.requests == []
+    assert result == {"data": {}}

@@ -36,7 +36,8 @@ class FetchNode:
     operation_kind: str
     operation_name: str | None
     variable_usages: tuple[str, ...]
-    requires: OutSet | None
+    requires: OutSet | None  # the representation input of an entity fetch
+    operation_pretty: str  # the operation as the printed plan shows it
     input_rewrites: dict[str, str] = field(default_factory=dict)
     key_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -70,8 +71,6 @@ class FetchNode:
             yield from _indented(self.requires.print(pretty=True), indent + 1, suffix=" =>")
         yield from _indented(self.operation_pretty, indent + 1)
         yield f"{pad}}},"
-
-    operation_pretty: str = ""
 
 
 @dataclass(slots=True)
@@ -197,10 +196,10 @@ def _fetch(group: FetchGroup, operation: NormalizedOperation) -> FlattenNode | F
         operation_name=name,
         variable_usages=tuple(ordered),
         requires=group.inputs if group.entity else None,
+        operation_pretty=shown,
         input_rewrites=dict(group.rewrites),
         key_fields=dict(group.key_fields),
     )
-    node.operation_pretty = shown
     if group.entity:
         return FlattenNode(group.path, node)
     return node
@@ -250,11 +249,11 @@ def build_nodes(
         parts = []
         for root in roots:
             members = _descendants(root, by_id) & live_ids
-            part = _layout([by_id[i] for i in sorted(members)], {root.id}, by_id, operation)
+            part = _layout([by_id[i] for i in sorted(members)], by_id, operation)
             if part is not None:
                 parts.append(part)
         return _combine(SequenceNode, parts)
-    return _layout(live, {r.id for r in roots}, by_id, operation)
+    return _layout(live, by_id, operation)
 
 
 def _descendants(root: FetchGroup, by_id: dict[int, FetchGroup]) -> set[int]:
@@ -278,7 +277,6 @@ def _descendants(root: FetchGroup, by_id: dict[int, FetchGroup]) -> set[int]:
 
 def _layout(
     members: list[FetchGroup],
-    root_ids: set[int],
     by_id: dict[int, FetchGroup],
     operation: NormalizedOperation,
 ) -> PlanNode | None:
@@ -325,7 +323,6 @@ def _layout(
         if wave == len(waves):
             waves.append([])
         waves[wave].append(group)
-    del root_ids
     return _combine(
         SequenceNode,
         [

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import BadUserInput
-from shared.pagination import decode_cursor, encode_cursor, page_size
+from shared.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 from shared.validation import FieldCheck
 from subgraphs.media.models import Article, ArticlePlace, ArticleStatus, ArticleTag, Rubric, Tag
 from subgraphs.media.text import clean_search
@@ -218,8 +218,9 @@ def _matching(where: ArticleFilter) -> list[ColumnElement[bool]]:
 async def list_articles(
     session: AsyncSession, *, viewer: Viewer, where: ArticleFilter, first: int, after: str | None
 ) -> ArticlePage:
-    """Readable articles matching `where`, newest first; the total comes in the same
-    statement (a scalar subquery), the page itself walks the (listed_at, id) index."""
+    """Readable articles matching `where`, newest first. The total comes in the same
+    statement (a scalar subquery) unless the cursor is past the last row; the page itself
+    walks the (listed_at, id) index."""
     limit = page_size(first)
     matching = [viewer.readable(), *_matching(where)]
     total = select(func.count()).select_from(Article).where(*matching).scalar_subquery()
@@ -233,11 +234,9 @@ async def list_articles(
     ).all()
     if rows:
         return _page([article for article, _ in rows], limit, rows[0][1])
-    return (
-        ArticlePage(total_count=await session.scalar(select(total)) or 0)
-        if after
-        else ArticlePage()
-    )
+    if after is None:
+        return ArticlePage()
+    return ArticlePage(total_count=await session.scalar(select(total)) or 0)
 
 
 async def search_articles(
@@ -246,8 +245,10 @@ async def search_articles(
     """Full-text search (Russian and English stemming), best match first."""
     check = FieldCheck()
     text = check("query", clean_search, query)
-    limit = check("first", page_size, first)
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        check.errors["first"] = f"must be between 1 and {MAX_PAGE_SIZE}"
     check.done()
+    limit = first
     offset = _offset(after)
     tsquery = func.websearch_to_tsquery(literal("russian").cast(REGCONFIG), text).op("||")(
         func.websearch_to_tsquery(literal("english").cast(REGCONFIG), text)

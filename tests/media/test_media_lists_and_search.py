@@ -174,6 +174,15 @@ async def test_search_string_of_ten_thousand_characters_is_bad_input(
     assert body["data"] is None
 
 
+async def test_search_names_every_invalid_argument(media_client: httpx.AsyncClient) -> None:
+    body = await gql(media_client, SEARCH, {"query": "   ", "first": 101})
+
+    assert only_error(body)["extensions"]["fields"] == {
+        "query": "must be between 1 and 200 characters",
+        "first": "must be between 1 and 100",
+    }
+
+
 async def test_every_invalid_field_is_named_and_nothing_is_written(
     media_app: tuple[FastAPI, httpx.AsyncClient], identity_headers: Headers
 ) -> None:

@@ -135,7 +135,7 @@ class Supergraph:
             document = parse(sdl)
         except GraphQLError as exc:
             raise SupergraphError(f"supergraph SDL does not parse: {exc.message}") from exc
-        join_version = _join_version(document)
+        _check_join_version(document)
         inaccessible = _inaccessible_name(document)
         graph_names = _graph_names(document)
         if not graph_names:
@@ -145,7 +145,7 @@ class Supergraph:
             api_schema = build_ast_schema(_api_document(document, inaccessible), assume_valid=False)
         except (GraphQLError, TypeError) as exc:
             raise SupergraphError(f"supergraph schema is invalid: {exc}") from exc
-        types, implementations = _read_types(document, graph_names, join_version)
+        types, implementations = _read_types(document, graph_names)
         enum_hidden = _inaccessible_enum_values(document, inaccessible)
         urls = dict(graph_names.values())
         return cls(
@@ -197,7 +197,7 @@ class Supergraph:
 
 
 # --------------------------------------------------------------------------------- helpers
-def _join_version(document: DocumentNode) -> str:
+def _check_join_version(document: DocumentNode) -> None:
     for definition in document.definitions:
         if isinstance(definition, ast.SchemaDefinitionNode | ast.SchemaExtensionNode):
             for link in (*_directives(definition, "link"), *_directives(definition, "core")):
@@ -206,7 +206,7 @@ def _join_version(document: DocumentNode) -> str:
                     version = url.rsplit("/v", 1)[1]
                     if version not in {"0.1", "0.2", "0.3", "0.4", "0.5"}:
                         raise SupergraphError(f"unsupported join version v{version}")
-                    return version
+                    return
     raise SupergraphError("supergraph does not @link the join spec")
 
 
@@ -333,7 +333,7 @@ _KINDS: dict[type, str] = {
 
 
 def _read_types(
-    document: DocumentNode, graph_names: Mapping[str, tuple[str, str]], join_version: str
+    document: DocumentNode, graph_names: Mapping[str, tuple[str, str]]
 ) -> tuple[dict[str, TypeMeta], dict[str, dict[str, frozenset[str]]]]:
     def graph(enum_value: Any) -> str:
         if enum_value not in graph_names:
@@ -426,7 +426,6 @@ def _read_types(
                         if types[implementation].kind == "interface":
                             stack.append(implementation)
             per_graph[interface] = {m for m in members if types[m].kind == "object"}
-    del join_version
     frozen = {g: {i: frozenset(m) for i, m in per.items()} for g, per in impls.items()}
     return types, frozen
 

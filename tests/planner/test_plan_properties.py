@@ -3,22 +3,23 @@ plan must be well formed and cover what the client asked for."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
-
-import re
 
 import pytest
 from graphql import (
     DocumentNode,
     FieldNode,
     GraphQLArgument,
+    GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLNonNull,
+    GraphQLObjectType,
     GraphQLSchema,
+    GraphQLUnionType,
     Visitor,
     get_named_type,
-    is_abstract_type,
     is_leaf_type,
     parse,
     validate,
@@ -48,46 +49,39 @@ def _argument_text(argument_name: str, argument: GraphQLArgument) -> str | None:
     return None if literal is None else f"{argument_name}: {literal}"
 
 
-def _selection(
-    schema: GraphQLSchema, parent: GraphQLNamedType, depth: int
-) -> st.SearchStrategy[str]:
-    if is_abstract_type(parent):
-        members = [t.name for t in schema.get_possible_types(parent)]  # type: ignore[arg-type]
-        fragments = st.lists(
-            st.sampled_from(members), min_size=1, max_size=len(members), unique=True
-        )
-        return fragments.flatmap(
-            lambda names: st.tuples(
-                *(
-                    _selection(schema, schema.get_type(n), depth).map(  # type: ignore[arg-type]
-                        lambda body, n=n: f"... on {n} {body}"
-                    )
-                    for n in names
-                )
-            ).map(lambda parts: "{ __typename " + " ".join(parts) + " }")
-        )
-    fields: list[st.SearchStrategy[str]] = []
-    for name, field in parent.fields.items():  # type: ignore[attr-defined]
+@st.composite
+def _selection(draw: st.DrawFn, schema: GraphQLSchema, parent: GraphQLNamedType, depth: int) -> str:
+    """A selection set on ``parent``: fragments on some members of an abstract type, up to
+    four aliased fields of an object type (arguments filled when they are simple scalars)."""
+    if isinstance(parent, GraphQLInterfaceType | GraphQLUnionType):
+        members = [t.name for t in schema.get_possible_types(parent)]
+        chosen = draw(st.lists(st.sampled_from(members), min_size=1, unique=True))
+        fragments = []
+        for name in chosen:
+            member = schema.get_type(name)
+            assert member is not None
+            fragments.append(f"... on {name} {draw(_selection(schema, member, depth))}")
+        return "{ __typename " + " ".join(fragments) + " }"
+    assert isinstance(parent, GraphQLObjectType)
+    heads: list[tuple[str, GraphQLNamedType]] = []
+    for name, field in parent.fields.items():
         required = [(n, a) for n, a in field.args.items() if isinstance(a.type, GraphQLNonNull)]
         texts = [_argument_text(n, a) for n, a in required]
         if any(t is None for t in texts):
             continue
-        head = f"{name}: {name}" + (f"({', '.join(t for t in texts if t)})" if texts else "")
+        arguments = f"({', '.join(t for t in texts if t)})" if texts else ""
         named = get_named_type(field.type)
+        if is_leaf_type(named) or depth > 0:
+            heads.append((f"{parent.name}_{name}: {name}{arguments}", named))
+    if not heads:
+        return "{ __typename }"
+    parts = []
+    for head, named in draw(st.lists(st.sampled_from(heads), min_size=1, max_size=4, unique=True)):
         if is_leaf_type(named):
-            fields.append(st.just(head))
-        elif depth > 0:
-            fields.append(
-                _selection(schema, named, depth - 1).map(lambda body, h=head: f"{h} {body}")
-            )
-    if not fields:
-        return st.just("{ __typename }")
-    chosen = st.lists(st.sampled_from(range(len(fields))), min_size=1, max_size=4, unique=True)
-    return chosen.flatmap(
-        lambda indexes: st.tuples(*(fields[i] for i in indexes)).map(
-            lambda parts: "{ " + " ".join(f"{parent.name}_{p}" for p in parts) + " }"
-        )
-    )
+            parts.append(head)
+        else:
+            parts.append(f"{head} {draw(_selection(schema, named, depth - 1))}")
+    return "{ " + " ".join(parts) + " }"
 
 
 def _leaf_names(node: dict[str, Any] | None) -> set[str]:

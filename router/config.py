@@ -31,6 +31,10 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from router.cost.config import DemandControlConfig
+from router.persisted.config import PersistedQueriesConfig
+from router.ratelimit.config import RateLimitConfig
+from router.telemetry.config import TelemetryConfig
 from shared.settings import DEV_INTERNAL_IDENTITY_SECRET
 
 __all__ = [
@@ -65,6 +69,7 @@ class RouterEnvironment(BaseSettings):
     jwt_audience: str = "go2asia"
     internal_identity_secret: SecretStr = SecretStr(DEV_INTERNAL_IDENTITY_SECRET)
     internal_identity_ttl_seconds: int = Field(default=60, ge=1)
+    redis_url: str | None = None
 
 
 def _environment() -> RouterEnvironment:
@@ -410,6 +415,17 @@ class HeadersConfig(_Section):
     )
 
 
+def _env_redis_url() -> str | None:
+    return _environment().redis_url
+
+
+class RedisConfig(_Section):
+    """Shared state of router instances (APQ, rate limits); in-process when `url` is unset."""
+
+    url: str | None = Field(default_factory=_env_redis_url, description="default: $REDIS_URL")
+    key_prefix: str = Field(default="g2a:router:", description="prefix of every key")
+
+
 class RouterConfig(_Section):
     supergraph: SupergraphConfig = SupergraphConfig()
     traffic_shaping: TrafficShapingConfig = TrafficShapingConfig()
@@ -421,6 +437,11 @@ class RouterConfig(_Section):
     cors: CorsPolicyConfig = CorsPolicyConfig()
     csrf: CsrfConfig = CsrfConfig()
     headers: HeadersConfig = HeadersConfig()
+    redis: RedisConfig = Field(default_factory=RedisConfig)
+    demand_control: DemandControlConfig = DemandControlConfig()
+    persisted_queries: PersistedQueriesConfig = PersistedQueriesConfig()
+    rate_limit: RateLimitConfig = RateLimitConfig()
+    telemetry: TelemetryConfig = TelemetryConfig()
 
 
 _ENV_REF = re.compile(r"\$\{env\.([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

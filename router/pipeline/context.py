@@ -25,6 +25,7 @@ class HttpRequest:
     query_string: bytes
     headers: Mapping[str, str]
     body: bytes
+    client_ip: str | None = None  # the peer address (rate limiting by IP)
 
 
 @dataclass(slots=True, frozen=True)
@@ -35,6 +36,8 @@ class GraphQLRequest:
     operation_name: str | None = None
     variables: Mapping[str, Any] = field(default_factory=dict)
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    # A persisted document's id instead of `query` (GraphQL-over-HTTP `documentId`).
+    document_id: str | None = None
 
 
 _ABSENT: Any = object()

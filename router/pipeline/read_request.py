@@ -39,6 +39,7 @@ def _from_mapping(body: dict[str, Any]) -> GraphQLRequest:
         operation_name=_optional_str(body.get("operationName"), "operationName"),
         variables=_optional_object(body.get("variables"), "variables"),
         extensions=_optional_object(body.get("extensions"), "extensions"),
+        document_id=_optional_str(body.get("documentId"), "documentId"),
     )
 
 
@@ -65,6 +66,8 @@ def decode_get(query_string: bytes) -> GraphQLRequest:
     decoded: dict[str, Any] = {"query": params.get("query"), "operationName": None}
     if params.get("operationName"):
         decoded["operationName"] = params["operationName"]
+    if params.get("documentId"):
+        decoded["documentId"] = params["documentId"]
     for name in ("variables", "extensions"):
         raw = params.get(name)
         if raw:
@@ -75,8 +78,19 @@ def decode_get(query_string: bytes) -> GraphQLRequest:
     return _from_mapping(decoded)
 
 
+def _names_document(request: GraphQLRequest) -> bool:
+    return request.document_id is not None or "persistedQuery" in request.extensions
+
+
 class ReadRequest:
-    """Decode the HTTP request; everything after this stage sees `ctx.request`."""
+    """Decode the HTTP request; everything after this stage sees `ctx.request`.
+
+    With `documents_by_reference` (persisted queries on), a request may name its document
+    by id instead of sending `query`; `router.pipeline.persisted` resolves it.
+    """
+
+    def __init__(self, *, documents_by_reference: bool = False) -> None:
+        self._by_reference = documents_by_reference
 
     async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
         http = ctx.http
@@ -92,6 +106,6 @@ class ReadRequest:
                 http_level=True,
                 headers={"allow": "GET, POST"},
             )
-        if not ctx.request.query:
+        if not ctx.request.query and not (self._by_reference and _names_document(ctx.request)):
             raise _bad_request("the request has no 'query'")
         return await call_next(ctx)

@@ -28,11 +28,17 @@ from router.config import RouterConfig
 from router.executor.transport import SubgraphTransport
 from router.pipeline import GraphQLResponse, HttpRequest, Pipeline, RequestContext, RequestError
 from router.pipeline.auth import Authenticate
+from router.pipeline.authorization import RequireAuthentication
 from router.pipeline.chain import Stage
+from router.pipeline.cors import Cors
+from router.pipeline.csrf import CsrfPrevention
 from router.pipeline.dedup import DeduplicateInbound
 from router.pipeline.errors import PAYLOAD_TOO_LARGE, internal_error_response
 from router.pipeline.execute import Execute
+from router.pipeline.headers import PropagateHeaders
 from router.pipeline.introspection import Introspection
+from router.pipeline.introspection_policy import IntrospectionPolicy
+from router.pipeline.limits import OperationLimits
 from router.pipeline.operation import SelectOperation
 from router.pipeline.parse import Parse
 from router.pipeline.plan import Plan, expose_plan_mode
@@ -56,18 +62,29 @@ APPLICATION_JSON = "application/json"
 
 def build_pipeline(config: RouterConfig, transport: SubgraphTransport) -> Pipeline:
     """The stages in order: each one reads what the previous ones put in the context."""
-    stages: list[Stage] = [
-        ReadRequest(),
-        Authenticate(config.authentication),
-        Parse(),
-        Validate(),
-        SelectOperation(),
-        CoerceVariables(),
-    ]
+    stages: list[Stage] = [] if config.csrf.unsafe_disabled else [CsrfPrevention(config.csrf)]
+    stages += [ReadRequest(), Authenticate(config.authentication)]
+    if config.authorization.require_authentication:
+        stages.append(RequireAuthentication())
+    if PropagateHeaders.configured(config.headers):
+        stages.append(
+            PropagateHeaders(
+                config.headers, identity_header=config.authentication.identity.header_name
+            )
+        )
+    stages.append(Parse(max_tokens=config.limits.parser_max_tokens))
+    if OperationLimits.enabled(config.limits):
+        stages.append(OperationLimits(config.limits))
+    stages += [Validate(), SelectOperation(), CoerceVariables()]
     if config.traffic_shaping.router.deduplicate_query:
         stages.append(DeduplicateInbound())
+    introspection = config.supergraph.introspection
+    exceptions = config.supergraph.introspection_exceptions
+    if not introspection and (exceptions.roles or exceptions.clients):
+        stages.append(IntrospectionPolicy(config.supergraph.introspection_exceptions))
+        introspection = True  # the policy stage refuses whoever may not introspect
     stages += [
-        Introspection(enabled=config.supergraph.introspection),
+        Introspection(enabled=introspection),
         Plan(),
     ]
     return Pipeline(stages, terminal=Execute(transport))
@@ -163,6 +180,7 @@ class RouterApp:
         self._graphql_path = config.supergraph.path
         self._health_path = config.health_check.path
         self._ready_path = config.health_check.readiness_path
+        self._edge = Cors(config.cors, self._http) if Cors.configured(config.cors) else self._http
         self._max_body = config.limits.http_max_request_bytes
 
     async def startup(self) -> None:
@@ -180,7 +198,7 @@ class RouterApp:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            await self._http(scope, receive, send)
+            await self._edge(scope, receive, send)
         elif scope["type"] == "lifespan":
             await self._lifespan(receive, send)
 

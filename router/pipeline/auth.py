@@ -1,20 +1,20 @@
 """Stage: authentication context.
 
-`Authorization: Bearer <jwt>` is verified (HS256 with the configured secret, issuer,
-audience, expiry); its claims `sub`, `role` and `scopes` become a `shared.identity.Identity`,
-forwarded to subgraphs as the HMAC-signed `x-g2a-identity` header they verify. No token
-means a guest (no header: subgraphs read its absence as GUEST). A present but invalid
+`Authorization: Bearer <jwt>` is verified by `router.auth.TokenVerifier` (HS256 with the
+configured secret, or RS256/ES256/... keys from JWKS sources; issuer, audience, expiry);
+its claims `sub`, `role` and `scopes` become a `shared.identity.Identity`, forwarded to
+subgraphs as the HMAC-signed `x-g2a-identity` header they verify. No token means a guest
+(no header: subgraphs read its absence as GUEST). A present but invalid
 token is refused with `UNAUTHENTICATED` (HTTP 401) before anything else runs.
-Issue 6 extends this stage (JWKS, several issuers); authorization is a later stage.
+Authorization (`@authenticated`, ...) is a later stage.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import jwt
-from jwt.types import Options
-
+from router.auth import ExpiredTokenError, TokenVerifier
+from router.auth import InvalidTokenError as TokenRejectedError
 from router.config import AuthenticationConfig
 from router.pipeline.chain import Handler
 from router.pipeline.context import GraphQLResponse, RequestContext
@@ -71,37 +71,23 @@ class Authenticate:
         self._jwt = config.jwt
         self._identity = config.identity
         self._prefix = config.jwt.header_value_prefix.lower() + " "
+        self.verifier = TokenVerifier(config.jwt)
 
-    def verify(self, header_value: str) -> Identity:
+    async def verify(self, header_value: str) -> Identity:
         """The identity of a raw `Authorization` value; raises `RequestError` when invalid."""
         if not header_value.lower().startswith(self._prefix):
             raise _unauthenticated(f"the authorization header must be '{self._prefix}<token>'")
         token = header_value[len(self._prefix) :].strip()
-        required = ["exp", "sub"]
-        if self._jwt.issuer is not None:
-            required.append("iss")
-        if self._jwt.audience is not None:
-            required.append("aud")
-        options: Options = {"require": required}
         try:
-            claims = jwt.decode(
-                token,
-                self._jwt.hs256_secret,
-                algorithms=["HS256"],
-                issuer=self._jwt.issuer,
-                audience=self._jwt.audience,
-                leeway=self._jwt.leeway_seconds,
-                options=options,
-            )
-            return identity_from_claims(claims)
-        except jwt.ExpiredSignatureError:
+            return identity_from_claims(await self.verifier.verify(token))
+        except ExpiredTokenError:
             raise _unauthenticated("the access token has expired") from None
-        except (jwt.InvalidTokenError, InvalidTokenError):
+        except (TokenRejectedError, InvalidTokenError):
             raise _unauthenticated("the access token is invalid") from None
 
     async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
         header = ctx.http.headers.get(self._jwt.header_name.lower())
-        identity = GUEST if not header else self.verify(header)
+        identity = GUEST if not header else await self.verify(header)
         ctx.identity = identity
         ctx.identity_key = identity_key(identity)
         if identity.is_authenticated:

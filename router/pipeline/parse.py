@@ -7,22 +7,33 @@ from graphql import GraphQLError, parse
 from router.pipeline.chain import Handler
 from router.pipeline.context import GraphQLResponse, RequestContext
 from router.pipeline.errors import GRAPHQL_PARSE_FAILED, RequestError
+from router.pipeline.limits import MAX_TOKENS_LIMIT
 from router.pipeline.state import CachedDocument
 
 __all__ = ["Parse"]
 
 
 class Parse:
-    """Set `ctx.document`; a syntax error is `GRAPHQL_PARSE_FAILED`."""
+    """Set `ctx.document`; a syntax error is `GRAPHQL_PARSE_FAILED`.
+
+    `max_tokens` (`limits.parser_max_tokens`) stops the lexer early on huge documents:
+    refused with `MAX_TOKENS_LIMIT`.
+    """
+
+    def __init__(self, *, max_tokens: int | None = None) -> None:
+        self._max_tokens = max_tokens
 
     async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
         documents = ctx.state.documents
         cached = documents.get(ctx.query)
         if cached is None:
             try:
-                document = parse(ctx.query)
+                document = parse(ctx.query, max_tokens=self._max_tokens)
             except GraphQLError as error:
-                raise RequestError.from_graphql_errors([error], code=GRAPHQL_PARSE_FAILED) from None
+                code = GRAPHQL_PARSE_FAILED
+                if self._max_tokens is not None and "more than" in error.message:
+                    code = MAX_TOKENS_LIMIT  # "Document contains more than N tokens."
+                raise RequestError.from_graphql_errors([error], code=code) from None
             cached = CachedDocument(document)
             documents.put(ctx.query, cached)
         ctx.document = cached.document

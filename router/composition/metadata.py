@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from router.composition.contexts import parse_context, selection_body
 from router.composition.fieldsets import targets
 from router.composition.model import Field, Kind, TypeDef, base_type
 from router.composition.subgraph import Subgraph
@@ -79,6 +80,7 @@ def compute_metadata(subgraph: Subgraph) -> Metadata:
                     for coordinate in _with_implementations(subgraph, target.parent, target.name):
                         meta.provided.add(coordinate)
                         meta.used.add(coordinate)
+    _add_context_uses(subgraph, meta)
     for typedef in subgraph.types.values():
         if typedef.kind == Kind.INTERFACE:
             for implementation in _implementations(subgraph, typedef.name):
@@ -99,6 +101,26 @@ def compute_metadata(subgraph: Subgraph) -> Metadata:
             ):
                 meta.shareable.add(coordinate)
     return meta
+
+
+def _add_context_uses(subgraph: Subgraph, meta: Metadata) -> None:
+    """Fields a `@fromContext` selection reads, on every type setting that context, are used."""
+    locations: dict[str, list[TypeDef]] = {}
+    for typedef in subgraph.types.values():
+        for context_directive in typedef.applied("context"):
+            locations.setdefault(context_directive.string("name") or "", []).append(typedef)
+    for typedef in subgraph.types.values():
+        for field_def in typedef.fields.values():
+            for arg in field_def.args.values():
+                from_context = arg.first("fromContext")
+                if from_context is None:
+                    continue
+                context, selection = parse_context(from_context.string("field") or "")
+                for location in locations.get(context or "", []):
+                    for target in targets(subgraph, location, selection_body(selection or "")):
+                        meta.used.update(
+                            _with_implementations(subgraph, target.parent, target.name)
+                        )
 
 
 def _implementations(subgraph: Subgraph, interface: str) -> list[TypeDef]:

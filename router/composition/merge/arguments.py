@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from router.composition.contexts import is_contextual
 from router.composition.merge.state import MergeState, subgraph_list
 from router.composition.merge.typeref import merge_type_reference
 from router.composition.merge.types import merge_description, record_directives
@@ -16,6 +17,9 @@ def merge_arguments(state: MergeState, sources: Mapping[int, Field | None], dest
         if source is not None:
             names += [n for n in source.args if n not in names]
     for name in names:
+        if any(s is not None and is_contextual(s, name) for s in sources.values()):
+            _check_contextual(state, sources, dest, name)
+            continue
         arg_sources = {i: (s.args.get(name) if s else None) for i, s in sources.items() if s}
         missing = [state.names[i] for i, a in arg_sources.items() if a is None]
         if missing:
@@ -41,6 +45,25 @@ def merge_arguments(state: MergeState, sources: Mapping[int, Field | None], dest
             state, arg_sources, arg, coordinate, input_position=True, is_argument=True
         )
         merge_default_value(state, arg_sources, arg, coordinate, kind="Argument")
+
+
+def _check_contextual(
+    state: MergeState, sources: Mapping[int, Field | None], dest: Field, name: str
+) -> None:
+    """A contextual argument leaves the API; elsewhere it must be optional."""
+    for source in sources.values():
+        arg = source.args.get(name) if source is not None else None
+        if source is None or arg is None or is_contextual(source, name):
+            continue
+        if arg.is_required:
+            state.error(
+                "CONTEXTUAL_ARGUMENT_NOT_CONTEXTUAL_IN_ALL_SUBGRAPHS",
+                f'Argument "{dest.coordinate}({name}:)" is contextual in at least one subgraph '
+                f'but in "{source.coordinate}({name}:)" it does not have @fromContext, is not '
+                "nullable and has no default value.",
+                type_name=dest.parent,
+                field_name=dest.name,
+            )
 
 
 def merge_default_value(

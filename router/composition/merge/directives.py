@@ -13,7 +13,13 @@ from graphql.language import print_ast
 
 from router.composition.merge.state import CARRIED, MergeState
 from router.composition.merge.strategies import merge_applications
-from router.composition.model import Directed, Directive, DirectiveDef, InputValue
+from router.composition.model import (
+    Directed,
+    Directive,
+    DirectiveDef,
+    InputValue,
+    string_value,
+)
 from router.composition.supergraph import FeatureLink
 
 _LOCATIONS_ALL = (
@@ -37,8 +43,22 @@ SPEC_DEFINITIONS = {
         "directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: "
         "[String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION"
     ),
+    "context": "directive @context(name: String!) repeatable on INTERFACE | OBJECT | UNION",
 }
-SPEC_SCALARS = {"requiresScopes": "requiresScopes__Scope", "policy": "policy__Policy"}
+# Directives a spec brings along without being applied in the supergraph (kept prefixed).
+SPEC_COMPANIONS = {
+    "context": {
+        "context__fromContext": (
+            "directive @context__fromContext(field: context__ContextFieldValue) on "
+            "ARGUMENT_DEFINITION"
+        )
+    }
+}
+SPEC_SCALARS = {
+    "requiresScopes": "requiresScopes__Scope",
+    "policy": "policy__Policy",
+    "context": "context__ContextFieldValue",
+}
 # Directive -> (feature URL, purpose); cost and listSize share one feature.
 SPEC_FEATURES = {
     "tag": ("https://specs.apollo.dev/tag/v0.3", None),
@@ -48,6 +68,7 @@ SPEC_FEATURES = {
     "policy": ("https://specs.apollo.dev/policy/v0.1", "SECURITY"),
     "cost": ("https://specs.apollo.dev/cost/v0.1", None),
     "listSize": ("https://specs.apollo.dev/cost/v0.1", None),
+    "context": ("https://specs.apollo.dev/context/v0.1", "SECURITY"),
 }
 _SUBGRAPH_ORDER = (
     "tag",
@@ -55,6 +76,7 @@ _SUBGRAPH_ORDER = (
     "authenticated",
     "requiresScopes",
     "policy",
+    "context",
     "cost",
     "listSize",
 )
@@ -89,6 +111,7 @@ def add_features(state: MergeState) -> None:
                 link.imports.append("@listSize")
             if name not in ("cost", "listSize"):
                 state.supergraph.directive_definitions[name] = SPEC_DEFINITIONS[name]
+                state.supergraph.directive_definitions.update(SPEC_COMPANIONS.get(name, {}))
             if name in SPEC_SCALARS:
                 scalar = SPEC_SCALARS[name]
                 state.supergraph.extra_types[scalar] = f"scalar {scalar}"
@@ -212,8 +235,21 @@ def merge_pending(state: MergeState) -> None:
         if pending.owner not in state.supergraph.types:
             continue
         for name in pending.names:
-            _merge_applied(pending.sources, pending.dest.directives, name, state)
+            sources = pending.sources
+            if name == "context":  # context names are made unique per subgraph
+                sources = [_prefix_contexts(s, state.names[i]) for i, s in enumerate(sources)]
+            _merge_applied(sources, pending.dest.directives, name, state)
     state.pending.clear()
+
+
+def _prefix_contexts(source: Directed | None, subgraph: str) -> Directed | None:
+    if source is None:
+        return None
+    directives = [
+        Directive("context", {"name": string_value(f"{subgraph}__{d.string('name')}")})
+        for d in source.applied("context")
+    ]
+    return Directed(name=source.name, directives=directives)
 
 
 def _merge_applied(
@@ -225,7 +261,7 @@ def _merge_applied(
             applications += [d for d in source.directives if d.name == name]
     if not applications:
         return
-    repeatable = name == "tag" or _is_repeatable(state, name)
+    repeatable = name in ("tag", "context") or _is_repeatable(state, name)
     if repeatable:
         seen: list[str] = []
         for application in applications:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from graphql.language import ValueNode
 
+from router.composition.contexts import context_arguments, is_contextual
 from router.composition.merge.arguments import merge_arguments
 from router.composition.merge.override import OverrideOutcome, validate_override
 from router.composition.merge.state import MergeState, subgraph_list
@@ -150,6 +151,8 @@ def _needs_join_field(
 ) -> bool:
     if not all_equal or outcome.any_label_or_used():
         return True
+    if any(s is not None and any(is_contextual(s, a) for a in s.args) for s in sources.values()):
+        return True
     for index, source in sources.items():
         if source is not None and index not in outcome.unused_overridden:
             if (
@@ -196,6 +199,9 @@ def _add_join_field(
             args["usedOverridden"] = boolean_value(True)
         if label:
             args["overrideLabel"] = string(label)
+        contexts = context_arguments(source, state.names[index])
+        if contexts is not None:
+            args["contextArguments"] = contexts
         field_def.directives.append(Directive("join__field", args))
 
 

@@ -26,6 +26,7 @@ CARRIED = (
     "listSize",
     "deprecated",
     "specifiedBy",
+    "context",
 )
 ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
 

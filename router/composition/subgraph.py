@@ -27,6 +27,7 @@ FEDERATION_DIRECTIVES = (
     "fromContext",
     "cost",
     "listSize",
+    "cacheTag",
 )
 # The federation version that introduced each directive (others: 2.0).
 DIRECTIVE_VERSIONS = {
@@ -39,6 +40,7 @@ DIRECTIVE_VERSIONS = {
     "fromContext": (2, 8),
     "cost": (2, 9),
     "listSize": (2, 9),
+    "cacheTag": (2, 12),
 }
 FEDERATION1_DIRECTIVES = (
     "key",

@@ -18,6 +18,7 @@ from router.composition.merge.enums import merge_enum
 from router.composition.merge.fields import merge_fields
 from router.composition.merge.inputs import merge_input
 from router.composition.merge.interfaces import validate_interface
+from router.composition.merge.join_directives import add_join_directives
 from router.composition.merge.state import MergeState, graph_enum_names
 from router.composition.merge.types import (
     add_join_type,
@@ -93,6 +94,7 @@ def _merge_type(state: MergeState, dest: TypeDef) -> None:
     record_directives(
         state, sources, dest, dest.name, access_control_first=dest.kind == Kind.INTERFACE
     )
+    add_join_directives(state, enumerate(sources), dest)
     if dest.kind == Kind.INTERFACE:
         validate_interface(state, dest)
     if dest.kind in (Kind.OBJECT, Kind.INTERFACE):

@@ -69,6 +69,7 @@ SPEC_FEATURES = {
     "cost": ("https://specs.apollo.dev/cost/v0.1", None),
     "listSize": ("https://specs.apollo.dev/cost/v0.1", None),
     "context": ("https://specs.apollo.dev/context/v0.1", "SECURITY"),
+    "cacheTag": ("https://specs.apollo.dev/cacheTag/v0.1", "EXECUTION"),
 }
 _SUBGRAPH_ORDER = (
     "tag",
@@ -79,6 +80,7 @@ _SUBGRAPH_ORDER = (
     "context",
     "cost",
     "listSize",
+    "cacheTag",
 )
 
 
@@ -109,7 +111,7 @@ def add_features(state: MergeState) -> None:
                 state.supergraph.features.append(link)
             if name == "listSize" and "@listSize" not in link.imports:
                 link.imports.append("@listSize")
-            if name not in ("cost", "listSize"):
+            if name not in ("cost", "listSize", "cacheTag"):
                 state.supergraph.directive_definitions[name] = SPEC_DEFINITIONS[name]
                 state.supergraph.directive_definitions.update(SPEC_COMPANIONS.get(name, {}))
             if name in SPEC_SCALARS:

@@ -6,6 +6,7 @@ from graphql.language import ValueNode
 
 from router.composition.contexts import context_arguments, is_contextual
 from router.composition.merge.arguments import merge_arguments
+from router.composition.merge.join_directives import add_join_directives
 from router.composition.merge.override import OverrideOutcome, validate_override
 from router.composition.merge.state import MergeState, subgraph_list
 from router.composition.merge.typeref import merge_type_reference
@@ -101,6 +102,7 @@ def _merge_field(
     if any(_is_external(state, i, dest, f) for i, f in defined.items()):
         _validate_external(state, dest, defined, field_def, all_equal=all_equal)
     _add_join_field(state, dest, sources, field_def, outcome, all_equal=all_equal)
+    add_join_directives(state, sources.items(), field_def)
 
 
 def _validate_external(

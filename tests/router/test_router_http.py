@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from router_fakes import FakeSubgraph
 from router_harness import RouterFactory
+
+from router.app import negotiate_media_type
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 
@@ -202,3 +205,33 @@ async def test_body_over_the_limit_is_refused_with_413(
     assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
     assert subgraphs["accounts"].requests == []
     assert (await router.post("{ users { id } }")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        ("", "application/json"),
+        ("*/*", "application/json"),
+        ("application/json", "application/json"),
+        ("application/graphql-response+json", GRAPHQL_RESPONSE),
+        ("application/graphql-response+json, application/json;q=0.9", GRAPHQL_RESPONSE),
+        ("application/json, application/graphql-response+json;q=0.5", "application/json"),
+        ("text/plain", "application/json"),
+    ],
+)
+def test_media_type_negotiation(accept: str, media_type: str) -> None:
+    assert negotiate_media_type(accept) == media_type
+
+
+async def test_browsers_get_graphiql_and_its_assets(make_router: RouterFactory) -> None:
+    router = await make_router()
+    page = await router.client.get("/graphql", headers={"accept": "text/html,*/*"})
+    assert page.headers["content-type"].startswith("text/html")
+    assert 'data-endpoint="/graphql"' in page.text
+    script = await router.client.get("/__graphiql/graphiql.js")
+    assert script.status_code == 200
+    assert script.headers["content-type"].startswith("text/javascript")
+    assert "apollo-expose-query-plan" in script.text
+    assert (await router.client.get("/__graphiql/graphiql.css")).status_code == 200
+    assert (await router.client.get("/__graphiql/../__init__.py")).status_code == 404
+    assert (await router.client.get("/__graphiql/build.sh")).status_code == 404

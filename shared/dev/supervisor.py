@@ -76,7 +76,6 @@ class Child:
     process: asyncio.subprocess.Process
     output: asyncio.ReadTransport
     pump: asyncio.Task[None]
-    service: bool
     watcher: asyncio.Task[None] | None = field(default=None)
 
     @property
@@ -108,7 +107,7 @@ class Supervisor:
 
     async def start(self, spec: ChildSpec) -> Child:
         """Start a long-running service; its unexpected exit resolves `died`."""
-        child = await self._spawn(spec, service=True)
+        child = await self._spawn(spec)
         child.watcher = asyncio.create_task(self._watch(child), name=f"watch {spec.name}")
         return child
 
@@ -117,7 +116,7 @@ class Supervisor:
 
         Cancelling the caller stops the task (signal, grace, kill) before re-raising.
         """
-        child = await self._spawn(spec, service=False)
+        child = await self._spawn(spec)
         try:
             code = await child.process.wait()
             await _kill_group(child.pid)  # nothing a one-shot task started outlives it
@@ -155,7 +154,7 @@ class Supervisor:
                 for child in self._children
             )
 
-    async def _spawn(self, spec: ChildSpec, *, service: bool) -> Child:
+    async def _spawn(self, spec: ChildSpec) -> Child:
         # The output pipe is ours, not the subprocess transport's: asyncio's Process.wait()
         # would otherwise also wait for every grandchild holding the pipe open to exit.
         read_fd, write_fd = os.pipe()
@@ -180,7 +179,7 @@ class Supervisor:
             lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(read_fd, "rb", buffering=0)
         )
         pump = asyncio.create_task(self._echo(spec.name, reader), name=f"echo {spec.name}")
-        child = Child(spec=spec, process=process, output=transport, pump=pump, service=service)
+        child = Child(spec=spec, process=process, output=transport, pump=pump)
         self._children.append(child)
         self._record()
         return child
@@ -189,8 +188,8 @@ class Supervisor:
         while True:
             try:
                 raw = await stream.readline()
-            except ValueError:  # a line longer than the limit: echo what is buffered
-                raw = await stream.read(_LINE_LIMIT)
+            except ValueError:  # a line over the limit was dropped; go on with what follows
+                continue
             if not raw:
                 return
             self._console.line(name, raw.decode(errors="replace").rstrip("\n"))

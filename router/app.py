@@ -31,6 +31,7 @@ from router.pipeline.auth import Authenticate
 from router.pipeline.authorization import RequireAuthentication
 from router.pipeline.chain import Stage
 from router.pipeline.cors import Cors
+from router.pipeline.cost import DemandControl
 from router.pipeline.csrf import CsrfPrevention
 from router.pipeline.dedup import DeduplicateInbound
 from router.pipeline.errors import PAYLOAD_TOO_LARGE, internal_error_response
@@ -41,11 +42,15 @@ from router.pipeline.introspection_policy import IntrospectionPolicy
 from router.pipeline.limits import OperationLimits
 from router.pipeline.operation import SelectOperation
 from router.pipeline.parse import Parse
+from router.pipeline.persisted import PersistedDocuments
 from router.pipeline.plan import Plan, expose_plan_mode
+from router.pipeline.ratelimit import CostBudget, RateLimit, make_limiter
 from router.pipeline.read_request import ReadRequest
 from router.pipeline.validate import Validate
 from router.pipeline.variables import CoerceVariables
 from router.reload import StateHolder, SupergraphSource, SupergraphWatcher
+from router.telemetry.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from router.telemetry.setup import Telemetry
 
 __all__ = ["RouterApp", "build_pipeline", "negotiate_media_type"]
 
@@ -60,10 +65,16 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 APPLICATION_JSON = "application/json"
 
 
-def build_pipeline(config: RouterConfig, transport: SubgraphTransport) -> Pipeline:
+def build_pipeline(
+    config: RouterConfig, transport: SubgraphTransport, *, telemetry: Telemetry | None = None
+) -> Pipeline:
     """The stages in order: each one reads what the previous ones put in the context."""
     stages: list[Stage] = [] if config.csrf.unsafe_disabled else [CsrfPrevention(config.csrf)]
-    stages += [ReadRequest(), Authenticate(config.authentication)]
+    by_reference = config.persisted_queries.enabled
+    stages += [
+        ReadRequest(documents_by_reference=by_reference),
+        Authenticate(config.authentication),
+    ]
     if config.authorization.require_authentication:
         stages.append(RequireAuthentication())
     if PropagateHeaders.configured(config.headers):
@@ -72,10 +83,26 @@ def build_pipeline(config: RouterConfig, transport: SubgraphTransport) -> Pipeli
                 config.headers, identity_header=config.authentication.identity.header_name
             )
         )
+    redis = config.redis
+    if config.persisted_queries.enabled:
+        stages.append(
+            PersistedDocuments(
+                config.persisted_queries, redis_url=redis.url, key_prefix=redis.key_prefix
+            )
+        )
+    limiter = make_limiter(redis.url) if config.rate_limit.enabled else None
+    if limiter is not None:
+        stages.append(RateLimit(config.rate_limit, limiter=limiter, key_prefix=redis.key_prefix))
     stages.append(Parse(max_tokens=config.limits.parser_max_tokens))
     if OperationLimits.enabled(config.limits):
         stages.append(OperationLimits(config.limits))
     stages += [Validate(), SelectOperation(), CoerceVariables()]
+    if config.demand_control.enabled:
+        stages.append(DemandControl(config.demand_control))
+        if limiter is not None and config.rate_limit.cost_budget is not None:
+            stages.append(
+                CostBudget(config.rate_limit, limiter=limiter, key_prefix=redis.key_prefix)
+            )
     if config.traffic_shaping.router.deduplicate_query:
         stages.append(DeduplicateInbound())
     introspection = config.supergraph.introspection
@@ -87,7 +114,11 @@ def build_pipeline(config: RouterConfig, transport: SubgraphTransport) -> Pipeli
         Introspection(enabled=introspection),
         Plan(),
     ]
-    return Pipeline(stages, terminal=Execute(transport))
+    wrap_fetcher = None
+    if telemetry is not None and telemetry.enabled:
+        stages = telemetry.instrument(stages)
+        wrap_fetcher = telemetry.wrap_fetcher if telemetry.wraps_fetches else None
+    return Pipeline(stages, terminal=Execute(transport, wrap_fetcher=wrap_fetcher))
 
 
 def negotiate_media_type(accept: str) -> str:
@@ -171,7 +202,8 @@ class RouterApp:
         self.transport = SubgraphTransport(
             config.traffic_shaping, identity_header=config.authentication.identity.header_name
         )
-        self.pipeline = build_pipeline(config, self.transport)
+        self.telemetry = Telemetry.from_config(config.telemetry, plans=lambda: holder.current.plans)
+        self.pipeline = build_pipeline(config, self.transport, telemetry=self.telemetry)
         # The watcher can always reload on demand; `watch` starts its file watching too.
         self.watcher = SupergraphWatcher(holder, source, config) if source is not None else None
         self._watch = watch
@@ -195,6 +227,11 @@ class RouterApp:
                 await asyncio.wait_for(self._watch_task, timeout=5)
             self._watch_task = None
         await self.transport.aclose()
+        for stage in self.pipeline.stages:
+            close = getattr(stage, "aclose", None)
+            if close is not None:
+                await close()
+        self.telemetry.shutdown()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -231,6 +268,8 @@ class RouterApp:
             else:
                 content, content_type = found
                 await _respond(send, 200, content, content_type, {"cache-control": "no-cache"})
+        elif self.telemetry.metrics is not None and path == self.telemetry.metrics_path:
+            await _respond(send, 200, self.telemetry.metrics.render(), METRICS_CONTENT_TYPE)
         else:
             await _respond(send, 404, b"not found", "text/plain")
 
@@ -260,7 +299,12 @@ class RouterApp:
             )
             return
         http = HttpRequest(
-            method=method, path=scope["path"], query_string=query_string, headers=headers, body=body
+            method=method,
+            path=scope["path"],
+            query_string=query_string,
+            headers=headers,
+            body=body,
+            client_ip=(scope.get("client") or (None,))[0],
         )
         ctx = RequestContext(http=http, state=self.holder.current)
         ctx.expose_plan = expose_plan_mode(ctx) is not None

@@ -76,12 +76,20 @@ class ComposedSupergraphSource:
 
 
 def build_state(source: SupergraphSource, config: RouterConfig) -> RouterState:
-    """Load, parse and prepare a supergraph; raises on any problem with the source."""
-    return RouterState.from_sdl(
+    """Load, parse and prepare a supergraph; raises on any problem with the source.
+
+    With persisted queries on, the clients' trusted documents are planned right away.
+    """
+    state = RouterState.from_sdl(
         source.load_sdl(),
         document_cache_size=config.supergraph.document_cache_size,
         plan_cache_size=config.supergraph.query_plan_cache_size,
     )
+    if config.persisted_queries.enabled:
+        from router.persisted.warm import warm_plans_from_manifests
+
+        warm_plans_from_manifests(state, config.persisted_queries)
+    return state
 
 
 class StateHolder:

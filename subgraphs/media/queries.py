@@ -11,33 +11,30 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from sqlalchemy import (
-    ColumnElement,
-    FromClause,
-    and_,
-    false,
-    func,
-    literal,
-    or_,
-    select,
-    true,
-    tuple_,
-)
+from sqlalchemy import ColumnElement, FromClause, false, func, literal, select
 from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import BadUserInput
-from shared.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
+from shared.keyset import (
+    Keyset,
+    Page,
+    grouped_keyset_pages,
+    keyset_page,
+    parse_datetime,
+)
+from shared.keyset import parse_uuid as parse_uuid_value
+from shared.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor
 from shared.validation import FieldCheck
 from subgraphs.media.models import Article, ArticlePlace, ArticleStatus, ArticleTag, Rubric, Tag
 from subgraphs.media.text import clean_search
 from subgraphs.media.visibility import Viewer
 
 __all__ = [
+    "NEWEST_FIRST",
     "ArticleFilter",
     "ArticlePage",
     "GroupBy",
@@ -45,7 +42,6 @@ __all__ = [
     "article_by_slug",
     "article_counts",
     "article_pages",
-    "cursor_of",
     "list_articles",
     "list_rubrics",
     "list_tags",
@@ -57,8 +53,15 @@ __all__ = [
     "search_articles",
 ]
 
-
 GroupBy = Literal["place", "city"]
+ArticlePage = Page[Article]
+
+#: Every article list's order: publishedAt (creation time for drafts), newest first.
+NEWEST_FIRST = Keyset(
+    columns=(Article.listed_at, Article.id),
+    parsers=(parse_datetime, parse_uuid_value),
+    descending=True,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +71,6 @@ class PageArgs:
     first: int
     after: str | None
     viewer: Viewer
-
-
-@dataclass(frozen=True, slots=True)
-class ArticlePage:
-    articles: Sequence[Article] = ()
-    has_next_page: bool = False
-    total_count: int = 0
-    cursors: Sequence[str] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,42 +84,11 @@ class ArticleFilter:
     status: ArticleStatus | None = None
 
 
-def cursor_of(article: Article) -> str:
-    return encode_cursor(article.listed_at.isoformat(), str(article.id))
-
-
 def parse_uuid(value: str) -> uuid.UUID | None:
     try:
         return uuid.UUID(value)
     except ValueError:
         return None
-
-
-def _after(cursor: str | None) -> ColumnElement[bool]:
-    """SQL: rows strictly after `cursor` in newest-first order."""
-    if cursor is None:
-        return true()
-    values = decode_cursor(cursor)
-    try:
-        listed_at, article_id = values
-        position = datetime.fromisoformat(str(listed_at)), uuid.UUID(str(article_id))
-    except ValueError as error:
-        raise BadUserInput({"after": "not a valid cursor"}) from error
-    if position[0].tzinfo is None:
-        raise BadUserInput({"after": "not a valid cursor"})
-    return tuple_(Article.listed_at, Article.id) < tuple_(
-        literal(position[0]), literal(position[1])
-    )
-
-
-def _page(rows: Sequence[Article], limit: int, total: int) -> ArticlePage:
-    shown = list(rows[:limit])
-    return ArticlePage(
-        articles=shown,
-        has_next_page=len(rows) > limit,
-        total_count=total,
-        cursors=[cursor_of(article) for article in shown],
-    )
 
 
 # -- by id / slug -------------------------------------------------------------------------
@@ -218,25 +182,15 @@ def _matching(where: ArticleFilter) -> list[ColumnElement[bool]]:
 async def list_articles(
     session: AsyncSession, *, viewer: Viewer, where: ArticleFilter, first: int, after: str | None
 ) -> ArticlePage:
-    """Readable articles matching `where`, newest first. The total comes in the same
-    statement (a scalar subquery) unless the cursor is past the last row; the page itself
-    walks the (listed_at, id) index."""
-    limit = page_size(first)
-    matching = [viewer.readable(), *_matching(where)]
-    total = select(func.count()).select_from(Article).where(*matching).scalar_subquery()
-    rows = (
-        await session.execute(
-            select(Article, total)
-            .where(*matching, _after(after))
-            .order_by(*_NEWEST_FIRST)
-            .limit(limit + 1)
-        )
-    ).all()
-    if rows:
-        return _page([article for article, _ in rows], limit, rows[0][1])
-    if after is None:
-        return ArticlePage()
-    return ArticlePage(total_count=await session.scalar(select(total)) or 0)
+    """Readable articles matching `where`, newest first (total in the same statement)."""
+    return await keyset_page(
+        session,
+        entity=Article,
+        keyset=NEWEST_FIRST,
+        where=[viewer.readable(), *_matching(where)],
+        first=first,
+        after=after,
+    )
 
 
 async def search_articles(
@@ -259,14 +213,14 @@ async def search_articles(
         await session.execute(
             select(Article, func.count().over())
             .where(matches, viewer.readable())
-            .order_by(rank.desc(), *_NEWEST_FIRST)
+            .order_by(rank.desc(), *NEWEST_FIRST.order_by())
             .offset(offset)
             .limit(limit + 1)
         )
     ).all()
     shown = [article for article, _ in rows[:limit]]
-    return ArticlePage(
-        articles=shown,
+    return Page(
+        rows=shown,
         has_next_page=len(rows) > limit,
         total_count=rows[0][1] if rows else 0,
         cursors=[encode_cursor(offset + index + 1) for index in range(len(shown))],
@@ -313,43 +267,16 @@ async def article_counts(
 async def article_pages(
     session: AsyncSession, *, by: GroupBy, keys: Sequence[str], args: PageArgs
 ) -> list[ArticlePage]:
-    """One page of articles per place (or city) in `keys`, in ONE statement: window
-    functions number each group's rows after the cursor and count the whole group, so the
-    total survives the cursor."""
+    """One page of readable articles per place (or city) in `keys`, in ONE statement."""
     group, source = _grouping(by)
-    limit = page_size(args.first)
-    after = _after(args.after)
-    inner = (
-        select(
-            Article.id.label("article_id"),
-            group.label("group_key"),
-            func.count().over(partition_by=group).label("total"),
-            func.count()
-            .filter(after)
-            .over(partition_by=group, order_by=_NEWEST_FIRST)
-            .label("rank"),
-            func.row_number().over(partition_by=group, order_by=_NEWEST_FIRST).label("row"),
-            after.label("is_after"),
-        )
-        .select_from(source)
-        .where(group.in_(set(keys)), args.viewer.readable())
-        .subquery()
+    return await grouped_keyset_pages(
+        session,
+        entity=Article,
+        keyset=NEWEST_FIRST,
+        group=group,
+        keys=keys,
+        where=[args.viewer.readable()],
+        source=source,
+        first=args.first,
+        after=args.after,
     )
-    rows = await session.execute(
-        select(Article, inner.c.group_key, inner.c.total, inner.c.is_after)
-        .join(inner, inner.c.article_id == Article.id)
-        # A group's first row always comes back, so its total is known even when the
-        # cursor is past every row of it.
-        .where(or_(and_(inner.c.is_after, inner.c.rank <= limit + 1), inner.c.row == 1))
-        .order_by(inner.c.group_key, *_NEWEST_FIRST)
-    )
-    found: dict[str, list[Article]] = defaultdict(list)
-    totals: dict[str, int] = {}
-    for article, key, total, is_after in rows:
-        totals[key] = total
-        if is_after:
-            found[key].append(article)
-    return [_page(found.get(key, []), limit, totals.get(key, 0)) for key in keys]
-
-
-_NEWEST_FIRST = (Article.listed_at.desc(), Article.id.desc())

@@ -12,7 +12,8 @@ from strawberry.federation.schema_directives import Authenticated, Cost, Key, Li
 from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
-from shared.pagination import Connection, Edge, PageInfo
+from shared.keyset import connection
+from shared.pagination import Connection
 from subgraphs.media import models, queries, service
 from subgraphs.media.loaders import MediaLoaders
 from subgraphs.media.queries import ArticlePage, PageArgs
@@ -168,17 +169,7 @@ class ArticleType:
 
 
 def _connection(page: ArticlePage) -> Connection[ArticleType]:
-    edges = [
-        Edge(cursor=cursor, node=ArticleType.from_model(article))
-        for article, cursor in zip(page.articles, page.cursors, strict=True)
-    ]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
-        total_count=page.total_count,
-    )
+    return connection(page, ArticleType.from_model)
 
 
 # -- fields contributed to atlas entities -------------------------------------------------

@@ -12,9 +12,9 @@ from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.db import SessionFactory
+from shared.keyset import Page
 from subgraphs.rf import queries
 from subgraphs.rf.models import Partner, PartnerService, Voucher
-from subgraphs.rf.queries import Page
 
 __all__ = ["RfLoaders", "VoucherPageKey"]
 

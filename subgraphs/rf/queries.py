@@ -11,19 +11,25 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Generic, TypeVar
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.errors import BadUserInput
-from shared.pagination import decode_cursor, encode_cursor, page_size
+from shared.keyset import (
+    Keyset,
+    Page,
+    grouped_keyset_pages,
+    keyset_page,
+    parse_datetime,
+    parse_int,
+)
+from shared.keyset import parse_uuid as parse_uuid_value
 from subgraphs.rf.access import Viewer
 from subgraphs.rf.models import Partner, PartnerCategory, PartnerService, PartnerStatus, Voucher
 
 __all__ = [
-    "Page",
+    "CHEAPEST_FIRST",
+    "NEWEST_FIRST",
     "PartnerFilter",
     "list_partners",
     "load_partners",
@@ -35,16 +41,16 @@ __all__ = [
     "voucher_pages",
 ]
 
-
-ItemT = TypeVar("ItemT")
-
-
-@dataclass(frozen=True, slots=True)
-class Page(Generic[ItemT]):
-    items: Sequence[ItemT] = ()
-    cursors: Sequence[str] = ()
-    has_next_page: bool = False
-    total_count: int = 0
+#: Partner lists: newest application first.
+NEWEST_FIRST = Keyset(
+    columns=(Partner.created_at, Partner.id),
+    parsers=(parse_datetime, parse_uuid_value),
+    descending=True,
+)
+#: A partner's vouchers: cheapest first.
+CHEAPEST_FIRST = Keyset(
+    columns=(Voucher.price_points, Voucher.id), parsers=(parse_int, parse_uuid_value)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,23 +73,6 @@ def _visible(viewer: Viewer) -> ColumnElement[bool]:
         return true()
     verified = Partner.status == PartnerStatus.VERIFIED
     return verified if viewer.user_id is None else or_(verified, Partner.owner_id == viewer.user_id)
-
-
-def _keys(cursor: str | None, *, kinds: tuple[type, type]) -> tuple[object, uuid.UUID] | None:
-    if cursor is None:
-        return None
-    values = decode_cursor(cursor)
-    try:
-        first, second = values
-        position = (
-            datetime.fromisoformat(str(first)) if kinds[0] is datetime else int(first),
-            uuid.UUID(str(second)),
-        )
-    except ValueError as error:
-        raise BadUserInput({"after": "not a valid cursor"}) from error
-    if isinstance(position[0], datetime) and position[0].tzinfo is None:
-        raise BadUserInput({"after": "not a valid cursor"})
-    return position
 
 
 # -- by key -------------------------------------------------------------------------------
@@ -144,8 +133,7 @@ async def list_partners(
     session: AsyncSession, *, viewer: Viewer, where: PartnerFilter, first: int, after: str | None
 ) -> Page[Partner]:
     """Partners the viewer may see matching `where`, newest first (total in the same
-    statement, as a scalar subquery)."""
-    limit = page_size(first)
+    statement)."""
     conditions = [_visible(viewer)]
     if where.category is not None:
         conditions.append(Partner.category == where.category)
@@ -155,27 +143,8 @@ async def list_partners(
         conditions.append(Partner.status == where.status)
     if where.russian_speaking_staff is not None:
         conditions.append(Partner.russian_speaking_staff == where.russian_speaking_staff)
-    total = select(func.count()).select_from(Partner).where(*conditions).scalar_subquery()
-    position = _keys(after, kinds=(datetime, uuid.UUID))
-    if position is not None:
-        conditions.append(
-            tuple_(Partner.created_at, Partner.id)
-            < tuple_(literal(position[0]), literal(position[1]))
-        )
-    rows = (
-        await session.execute(
-            select(Partner, total)
-            .where(*conditions)
-            .order_by(Partner.created_at.desc(), Partner.id.desc())
-            .limit(limit + 1)
-        )
-    ).all()
-    shown = [partner for partner, _ in rows[:limit]]
-    return Page(
-        items=shown,
-        cursors=[encode_cursor(p.created_at.isoformat(), str(p.id)) for p in shown],
-        has_next_page=len(rows) > limit,
-        total_count=rows[0][1] if rows else await session.scalar(select(total)) or 0,
+    return await keyset_page(
+        session, entity=Partner, keyset=NEWEST_FIRST, where=conditions, first=first, after=after
     )
 
 
@@ -190,60 +159,18 @@ async def partners_of(session: AsyncSession, *, owner_id: uuid.UUID) -> list[Par
 async def voucher_pages(
     session: AsyncSession, *, partner_ids: Sequence[str], first: int, after: str | None
 ) -> list[Page[Voucher]]:
-    """One page of on-sale-or-upcoming vouchers per partner, cheapest first, in ONE
-    statement: window functions rank each partner's vouchers after the cursor and count
-    them all, so the total survives the cursor."""
-    limit = page_size(first)
-    position = _keys(after, kinds=(int, uuid.UUID))
-    after_cursor: ColumnElement[bool] = (
-        true()
-        if position is None
-        else tuple_(Voucher.price_points, Voucher.id)
-        > tuple_(literal(position[0]), literal(position[1]))
+    """One page per partner of its on-sale and upcoming vouchers (expired ones left out),
+    cheapest first, in ONE statement."""
+    keys = [parse_uuid(raw) for raw in partner_ids]
+    pages = await grouped_keyset_pages(
+        session,
+        entity=Voucher,
+        keyset=CHEAPEST_FIRST,
+        group=Voucher.partner_id,
+        keys=[key for key in keys if key is not None],
+        where=[or_(Voucher.valid_until.is_(None), Voucher.valid_until > func.now())],
+        first=first,
+        after=after,
     )
-    order = (Voucher.price_points, Voucher.id)
-    wanted = {parsed for raw in partner_ids if (parsed := parse_uuid(raw)) is not None}
-    now = datetime.now(UTC)
-    inner = (
-        select(
-            Voucher.id.label("voucher_id"),
-            func.count().over(partition_by=Voucher.partner_id).label("total"),
-            func.count()
-            .filter(after_cursor)
-            .over(partition_by=Voucher.partner_id, order_by=order)
-            .label("rank"),
-            func.row_number().over(partition_by=Voucher.partner_id, order_by=order).label("row"),
-            after_cursor.label("is_after"),
-        )
-        .where(
-            Voucher.partner_id.in_(wanted),
-            or_(Voucher.valid_until.is_(None), Voucher.valid_until > now),
-        )
-        .subquery()
-    )
-    rows = await session.execute(
-        select(Voucher, inner.c.total, inner.c.is_after)
-        .join(inner, inner.c.voucher_id == Voucher.id)
-        .where(or_(and_(inner.c.is_after, inner.c.rank <= limit + 1), inner.c.row == 1))
-        .order_by(Voucher.partner_id, *order)
-    )
-    found: dict[uuid.UUID, list[Voucher]] = defaultdict(list)
-    totals: dict[uuid.UUID, int] = {}
-    for voucher, total, is_after in rows:
-        totals[voucher.partner_id] = total
-        if is_after:
-            found[voucher.partner_id].append(voucher)
-    pages: list[Page[Voucher]] = []
-    for raw in partner_ids:
-        parsed = parse_uuid(raw)
-        vouchers = found.get(parsed, []) if parsed else []
-        shown = vouchers[:limit]
-        pages.append(
-            Page(
-                items=shown,
-                cursors=[encode_cursor(v.price_points, str(v.id)) for v in shown],
-                has_next_page=len(vouchers) > limit,
-                total_count=totals.get(parsed, 0) if parsed else 0,
-            )
-        )
-    return pages
+    found = iter(pages)
+    return [next(found) if key is not None else Page() for key in keys]

@@ -15,12 +15,12 @@ from shared.context import SubgraphContext
 from shared.errors import Unauthenticated
 from shared.geo import GeoPoint, GeoPointInput
 from shared.identity import require_authenticated
+from shared.keyset import connection
 from shared.money import Money
-from shared.pagination import Connection, Edge, PageInfo
+from shared.pagination import Connection
 from subgraphs.rf import models, queries, service
 from subgraphs.rf.access import Viewer
 from subgraphs.rf.loaders import RfLoaders
-from subgraphs.rf.queries import Page
 
 __all__ = ["Mutation", "PartnerType", "Place", "Query", "VoucherType"]
 
@@ -138,25 +138,11 @@ class VoucherType:
         return cls.from_model(voucher)
 
 
-def _connection(page: Page[models.Voucher]) -> Connection[VoucherType]:
-    edges = [
-        Edge(cursor=cursor, node=VoucherType.from_model(voucher))
-        for voucher, cursor in zip(page.items, page.cursors, strict=True)
-    ]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
-        total_count=page.total_count,
-    )
-
-
 async def resolve_partner_vouchers(
     root: PartnerType, info: Info, first: int = 20, after: str | None = None
 ) -> Connection[VoucherType]:
     page = await info.context.loaders.vouchers_by_partner.load((str(root.id), first, after))
-    return _connection(page)
+    return connection(page, VoucherType.from_model)
 
 
 @strawberry.federation.type(
@@ -289,17 +275,7 @@ async def resolve_partners(
         page = await queries.list_partners(
             session, viewer=viewer, where=where, first=first, after=after
         )
-    edges = [
-        Edge(cursor=cursor, node=PartnerType.from_model(partner, viewer=viewer))
-        for partner, cursor in zip(page.items, page.cursors, strict=True)
-    ]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
-        total_count=page.total_count,
-    )
+    return connection(page, lambda partner: PartnerType.from_model(partner, viewer=viewer))
 
 
 async def resolve_my_partners(info: Info) -> list[PartnerType]:

@@ -51,8 +51,10 @@ class ActualCostCounter(CostWalker):
     def field(self, collected: CollectedField, value: Any) -> float:
         selection_set = merged_selection_set(collected.nodes)
         weight = self.field_weight(collected)
+        # Without a weight of its own, an abstract field weighs what the response returned.
+        by_type = (collected.parent.name, collected.name) not in self.model.field_weights
         return self.arguments_cost(collected) + self._value(
-            collected.definition.type, value, weight, selection_set
+            collected.definition.type, value, weight, selection_set, by_type=by_type
         )
 
     def _value(
@@ -61,16 +63,24 @@ class ActualCostCounter(CostWalker):
         value: Any,
         weight: int,
         selection_set: SelectionSetNode | None,
+        *,
+        by_type: bool,
     ) -> float:
         if value is None:
             return 0.0
         if isinstance(type_, GraphQLNonNull):
-            return self._value(type_.of_type, value, weight, selection_set)
+            return self._value(type_.of_type, value, weight, selection_set, by_type=by_type)
         if isinstance(type_, GraphQLList):
             if not isinstance(value, list):
                 return 0.0
-            return sum(self._value(type_.of_type, item, weight, selection_set) for item in value)
+            return sum(
+                self._value(type_.of_type, item, weight, selection_set, by_type=by_type)
+                for item in value
+            )
         named = get_named_type(type_)
         if selection_set is not None and is_composite_type(named) and isinstance(value, dict):
+            typename = value.get("__typename")
+            if by_type and isinstance(typename, str):
+                weight = self.model.type_weights.get(typename, weight)
             return weight + self.selection_set(selection_set, named, value)
         return float(weight)

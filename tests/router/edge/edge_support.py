@@ -34,8 +34,10 @@ _ANNOTATIONS = [
     ("scalar join__FieldSet\n", _COST_DIRECTIVES + "scalar join__FieldSet\n"),
     (
         "products(first: Int = 5, category: Category): [Product]",
-        "products(first: Int = 5, category: Category @cost(weight: 4)): [Product]"
-        ' @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)',
+        (
+            "products(first: Int = 5, category: Category @cost(weight: 4)): [Product]"
+            ' @listSize(slicingArguments: ["first"], requireOneSlicingArgument: false)'
+        ),
     ),
     ("  users: [User] @join__field", "  users: [User] @listSize(assumedSize: 3) @join__field"),
     ("  body: String!\n}", "  body: String! @cost(weight: 7)\n}"),

@@ -28,7 +28,7 @@ from router.config import RouterConfig
 from router.executor.transport import SubgraphTransport
 from router.pipeline import GraphQLResponse, HttpRequest, Pipeline, RequestContext, RequestError
 from router.pipeline.auth import Authenticate
-from router.pipeline.authorization import RequireAuthentication
+from router.pipeline.authorization import Authorize, RequireAuthentication
 from router.pipeline.chain import Stage
 from router.pipeline.cors import Cors
 from router.pipeline.cost import DemandControl
@@ -110,10 +110,10 @@ def build_pipeline(
     if not introspection and (exceptions.roles or exceptions.clients):
         stages.append(IntrospectionPolicy(config.supergraph.introspection_exceptions))
         introspection = True  # the policy stage refuses whoever may not introspect
-    stages += [
-        Introspection(enabled=introspection),
-        Plan(),
-    ]
+    stages.append(Introspection(enabled=introspection))
+    if config.authorization.directives.enabled:
+        stages.append(Authorize(config.authorization))
+    stages.append(Plan())
     wrap_fetcher = None
     if telemetry is not None and telemetry.enabled:
         stages = telemetry.instrument(stages)

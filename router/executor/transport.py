@@ -222,10 +222,21 @@ class SubgraphTransport:
         self.joins = 0
 
     def fetcher(
-        self, *, urls: Mapping[str, str], headers: Mapping[str, str], identity_key: str
+        self,
+        *,
+        urls: Mapping[str, str],
+        headers: Mapping[str, str],
+        identity_key: str,
+        by_subgraph: Mapping[str, Mapping[str, str]] | None = None,
     ) -> BoundFetcher:
-        """A `SubgraphFetcher` for one client request."""
-        return BoundFetcher(self, urls=urls, headers=headers, identity_key=identity_key)
+        """A `SubgraphFetcher` for one client request.
+
+        `by_subgraph` replaces `headers` for the subgraphs it names (per-subgraph header
+        rules, see router/pipeline/headers.py).
+        """
+        return BoundFetcher(
+            self, urls=urls, headers=headers, identity_key=identity_key, by_subgraph=by_subgraph
+        )
 
     def _pool(self, url: str) -> _Pool:
         pool = self._pools.get(url)
@@ -316,7 +327,7 @@ class SubgraphTransport:
 class BoundFetcher:
     """The fetcher one client request gives the executor (implements `SubgraphFetcher`)."""
 
-    __slots__ = ("_headers", "_identity_key", "_transport", "_urls")
+    __slots__ = ("_by_subgraph", "_headers", "_identity_key", "_transport", "_urls")
 
     def __init__(
         self,
@@ -325,11 +336,13 @@ class BoundFetcher:
         urls: Mapping[str, str],
         headers: Mapping[str, str],
         identity_key: str,
+        by_subgraph: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self._transport = transport
         self._urls = urls
         self._headers = headers
         self._identity_key = identity_key
+        self._by_subgraph = by_subgraph
 
     async def __call__(self, subgraph: str, request: dict[str, Any]) -> dict[str, Any]:
         url = self._urls.get(subgraph)
@@ -339,6 +352,8 @@ class BoundFetcher:
             subgraph,
             url=url,
             request=request,
-            headers=self._headers,
+            headers=self._headers
+            if self._by_subgraph is None
+            else self._by_subgraph.get(subgraph, self._headers),
             identity_key=self._identity_key,
         )

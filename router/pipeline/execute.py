@@ -7,6 +7,7 @@ from collections.abc import Callable
 from router.executor import SubgraphFetcher, execute
 from router.executor.transport import SubgraphTransport
 from router.pipeline.context import GraphQLResponse, RequestContext
+from router.pipeline.headers import SUBGRAPH_HEADERS
 
 __all__ = ["Execute"]
 
@@ -26,6 +27,7 @@ class Execute:
             urls=ctx.state.supergraph.subgraph_urls,
             headers=ctx.subgraph_headers,
             identity_key=ctx.identity_key,
+            by_subgraph=ctx.extras.get(SUBGRAPH_HEADERS),
         )
         observed = fetcher if self._wrap_fetcher is None else self._wrap_fetcher(fetcher)
         result = await execute(ctx.plan, variables=ctx.variables, fetcher=observed)

@@ -148,10 +148,13 @@ async def list_partners(
     )
 
 
-async def partners_of(session: AsyncSession, *, owner_id: uuid.UUID) -> list[Partner]:
+async def partners_of(session: AsyncSession, *, owner_id: str) -> list[Partner]:
     """Every partner an account applied for, newest first (a handful per account)."""
+    owner = parse_uuid(owner_id)
+    if owner is None:
+        return []
     rows = await session.scalars(
-        select(Partner).where(Partner.owner_id == owner_id).order_by(Partner.created_at.desc())
+        select(Partner).where(Partner.owner_id == owner).order_by(*NEWEST_FIRST.order_by())
     )
     return list(rows)
 

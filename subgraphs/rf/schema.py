@@ -12,7 +12,6 @@ from strawberry.federation.schema_directives import Authenticated, Key, ListSize
 from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
-from shared.errors import Unauthenticated
 from shared.geo import GeoPoint, GeoPointInput
 from shared.identity import require_authenticated
 from shared.keyset import connection
@@ -279,12 +278,10 @@ async def resolve_partners(
 
 
 async def resolve_my_partners(info: Info) -> list[PartnerType]:
-    viewer = _viewer(info)
-    require_authenticated(info.context.identity)
-    if viewer.user_id is None:
-        raise Unauthenticated
+    owner_id = require_authenticated(info.context.identity)
     async with info.context.transaction() as session:
-        partners = await queries.partners_of(session, owner_id=viewer.user_id)
+        partners = await queries.partners_of(session, owner_id=owner_id)
+    viewer = _viewer(info)
     return [PartnerType.from_model(partner, viewer=viewer) for partner in partners]
 
 

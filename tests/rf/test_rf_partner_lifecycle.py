@@ -324,3 +324,24 @@ async def test_public_list_shows_verified_partners_and_admins_filter_by_status(
     assert [e["node"]["id"] for e in pending_for_admin["data"]["partners"]["edges"]] == [
         pending["id"]
     ]
+
+
+async def test_my_partners_lists_the_callers_applications_in_any_status(
+    rf_client: httpx.AsyncClient, identity_headers: Headers
+) -> None:
+    query = "{ myPartners { id status } }"
+    owner = identity_headers(new_id(), Role.USER)
+    older = await apply(rf_client, owner)
+    newer = await apply(rf_client, owner)
+    await verify(rf_client, identity_headers(new_id(), Role.ADMIN), older["id"])
+
+    mine = await gql(rf_client, query, headers=owner)
+    someone_else = await gql(rf_client, query, headers=identity_headers(new_id(), Role.USER))
+    guest = await gql(rf_client, query)
+
+    assert mine["data"]["myPartners"] == [
+        {"id": newer["id"], "status": "PENDING"},
+        {"id": older["id"], "status": "VERIFIED"},
+    ]
+    assert someone_else["data"]["myPartners"] == []
+    assert error_codes(guest) == ["UNAUTHENTICATED"]

@@ -8,8 +8,6 @@ later stages never deal with renames. Federation plumbing (`_Service`, `_entitie
 
 from __future__ import annotations
 
-import re
-
 from graphql import GraphQLSyntaxError
 from graphql.language import (
     DirectiveDefinitionNode,
@@ -23,10 +21,8 @@ from graphql.language import (
     InputValueDefinitionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
-    ListValueNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
-    ObjectValueNode,
     ScalarTypeDefinitionNode,
     ScalarTypeExtensionNode,
     SchemaDefinitionNode,
@@ -43,6 +39,7 @@ from graphql.language import (
 )
 
 from router.composition.errors import CompositionError
+from router.composition.links import invalid_graphql, resolve_links
 from router.composition.model import (
     BUILT_IN_SCALARS,
     DEFAULT_ROOT_NAMES,
@@ -57,29 +54,12 @@ from router.composition.model import (
 )
 from router.composition.sources import SubgraphSource
 from router.composition.subgraph import (
-    DIRECTIVE_VERSIONS,
-    FEDERATION1_DIRECTIVES,
     FEDERATION_DIRECTIVES,
-    FEDERATION_SPEC,
-    Link,
     Subgraph,
 )
 
-_URL = re.compile(r"^(?P<identity>.*/(?P<name>[^/]+))/v(?P<major>\d+)\.(?P<minor>\d+)/?$")
 _PLUMBING_TYPES = frozenset({"_Any", "_Service", "_Entity", "FieldSet", "_FieldSet"})
 _PLUMBING_FIELDS = frozenset({"_service", "_entities"})
-_FEDERATION_TYPES = frozenset({"FieldSet", "ContextFieldValue", "Scope", "Policy"})
-_APOLLO_SPECS = {
-    f"https://specs.apollo.dev/{name}": directives
-    for name, directives in (
-        ("tag", ("tag",)),
-        ("inaccessible", ("inaccessible",)),
-        ("authenticated", ("authenticated",)),
-        ("requiresScopes", ("requiresScopes",)),
-        ("policy", ("policy",)),
-        ("cost", ("cost", "listSize")),
-    )
-}
 _SPEC_PREFIXES = ("link__", "federation__", "join__")
 _OBJECT_NODES = (ObjectTypeDefinitionNode, ObjectTypeExtensionNode)
 _INTERFACE_NODES = (InterfaceTypeDefinitionNode, InterfaceTypeExtensionNode)
@@ -100,7 +80,7 @@ def parse_subgraph(source: SubgraphSource) -> Subgraph | list[CompositionError]:
     schema_nodes: list[SchemaDefinitionNode | SchemaExtensionNode] = [
         d for d in document.definitions if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)
     ]
-    _resolve_links(subgraph, schema_nodes, errors)
+    resolve_links(subgraph, schema_nodes, errors)
     renamed_roots = _root_renames(schema_nodes)
     _check_root_names(document, renamed_roots, subgraph.name, errors)
     for definition in document.definitions:
@@ -148,93 +128,7 @@ def _check_directive_names(
 
 
 def _invalid(subgraph: str, message: str) -> CompositionError:
-    return CompositionError("INVALID_GRAPHQL", f"[{subgraph}] {message}", subgraph=subgraph)
-
-
-def _resolve_links(
-    subgraph: Subgraph,
-    schema_nodes: list[SchemaDefinitionNode | SchemaExtensionNode],
-    errors: list[CompositionError],
-) -> None:
-    applied = [d for node in schema_nodes for d in node.directives or ()]
-    links = [d for d in applied if d.name.value == "link"]
-    federation = None
-    for node in links:
-        directive = _directive(node, {})
-        url = directive.string("url") or ""
-        match = _URL.match(url)
-        if match is None:
-            errors.append(_invalid(subgraph.name, f'Invalid @link url "{url}"'))
-            continue
-        imports = _imports(node, errors, subgraph.name)
-        prefix = directive.string("as") or match["name"]
-        if match["identity"] == FEDERATION_SPEC:
-            federation = (int(match["major"]), int(match["minor"]))
-            imported = set(imports.values())
-            available = [
-                d for d in FEDERATION_DIRECTIVES if federation >= DIRECTIVE_VERSIONS.get(d, (2, 0))
-            ]
-            for canonical in available:
-                if canonical not in imported:
-                    subgraph.federation_names[f"{prefix}__{canonical}"] = canonical
-            for local, original in imports.items():
-                if original in available or original in _FEDERATION_TYPES:
-                    subgraph.federation_names[local] = original
-                else:
-                    errors.append(
-                        CompositionError(
-                            "INVALID_LINK_DIRECTIVE_USAGE",
-                            f'[{subgraph.name}] Cannot import unknown element "@{original}".',
-                            subgraph=subgraph.name,
-                        )
-                    )
-        elif match["identity"] in _APOLLO_SPECS:
-            # A spec also importable from the federation spec (`@link(url: ".../tag/v0.3")`).
-            for canonical in _APOLLO_SPECS[match["identity"]]:
-                local = imports_by_original(imports).get(canonical, f"{prefix}__{canonical}")
-                subgraph.federation_names[local] = canonical
-            subgraph.federation_names.setdefault(prefix, match["name"])
-        else:
-            link = Link(url, match["identity"], prefix, f"v{match['major']}.{match['minor']}")
-            link.imports = imports
-            subgraph.links.append(link)
-    if federation is None:
-        subgraph.fed2 = False
-        subgraph.version = (2, 0)
-        subgraph.federation_names = {name: name for name in FEDERATION1_DIRECTIVES}
-    else:
-        subgraph.version = federation
-    for node in applied:
-        name = subgraph.federation_names.get(node.name.value)
-        if name == "composeDirective":
-            composed = _directive(node, {}).string("name") or ""
-            subgraph.composed.append(composed.removeprefix("@"))
-
-
-def imports_by_original(imports: dict[str, str]) -> dict[str, str]:
-    return {original: local for local, original in imports.items()}
-
-
-def _imports(node: DirectiveNode, errors: list[CompositionError], name: str) -> dict[str, str]:
-    imports: dict[str, str] = {}
-    for argument in node.arguments or ():
-        if argument.name.value != "import":
-            continue
-        values = argument.value.values if isinstance(argument.value, ListValueNode) else ()
-        for value in values:
-            if isinstance(value, StringValueNode):
-                imports[value.value.removeprefix("@")] = value.value.removeprefix("@")
-            elif isinstance(value, ObjectValueNode):
-                fields = {
-                    f.name.value: f.value.value
-                    for f in value.fields
-                    if isinstance(f.value, StringValueNode)
-                }
-                original = fields.get("name", "").removeprefix("@")
-                imports[fields.get("as", original).removeprefix("@")] = original
-            else:
-                errors.append(_invalid(name, f"Invalid @link import {print_ast(value)}"))
-    return imports
+    return invalid_graphql(subgraph, message)
 
 
 def _root_renames(schema_nodes: list[SchemaDefinitionNode | SchemaExtensionNode]) -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from router.composition.model import (
     Directive,
+    DirectiveDef,
     EnumValue,
     Field,
     InputValue,
@@ -52,6 +53,8 @@ def print_supergraph(supergraph: Supergraph) -> str:
         definitions["@" + name] = text
     for name, text in supergraph.directive_definitions.items():
         definitions["@" + name] = text
+    for name, definition in supergraph.directives.items():
+        definitions["@" + name] = print_directive_definition(definition)
     types: dict[str, str] = dict(supergraph.extra_types)
     types.update(_join_types(supergraph))
     for typedef in supergraph.types.values():
@@ -180,16 +183,27 @@ def _input_value(value: InputValue) -> str:
     return f"{value.name}: {value.type}{default}" + _inline(value.directives)
 
 
-def _arguments(args: list[InputValue]) -> str:
+def _arguments(args: list[InputValue], indentation: str = INDENT) -> str:
     if not args:
         return ""
     if all(not a.description for a in args):
         return "(" + ", ".join(_input_value(a) for a in args) + ")"
+    inner = INDENT + indentation
     lines = [
-        _description(a.description, INDENT * 2, first=i == 0) + INDENT * 2 + _input_value(a)
+        _description(a.description, inner, first=i == 0) + inner + _input_value(a)
         for i, a in enumerate(args)
     ]
-    return "(\n" + "\n".join(lines) + "\n" + INDENT + ")"
+    return "(\n" + "\n".join(lines) + "\n" + indentation + ")"
+
+
+def print_directive_definition(definition: DirectiveDef) -> str:
+    repeatable = " repeatable" if definition.repeatable else ""
+    return (
+        _description(definition.description, "")
+        + f"directive @{definition.name}"
+        + _arguments(list(definition.args.values()), "")
+        + f"{repeatable} on {' | '.join(definition.locations)}"
+    )
 
 
 def _description(description: str | None, indentation: str, *, first: bool = True) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from router.composition.model import TypeDef
+from router.composition.model import DirectiveDef, TypeDef
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Supergraph:
     types: dict[str, TypeDef] = field(default_factory=dict)
     roots: dict[str, str] = field(default_factory=dict)
     features: list[FeatureLink] = field(default_factory=list)
-    # Printed definitions carried into the supergraph (spec and composed directives, spec scalars).
+    # Spec directive definitions, as printed text (they are fixed by their specs).
     directive_definitions: dict[str, str] = field(default_factory=dict)
+    # Composed and executable directives merged from the subgraphs.
+    directives: dict[str, DirectiveDef] = field(default_factory=dict)
     extra_types: dict[str, str] = field(default_factory=dict)

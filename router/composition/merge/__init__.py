@@ -1,7 +1,9 @@
 """Merge: validated subgraphs → one supergraph, kind by kind (one module per kind).
 
-Order follows Apollo: types shallow → implements → unions → scalars, inputs, interfaces,
-objects → enums (once their usage is known) → carried directives → interface-object fields.
+Order follows Apollo: features → types shallow (`types`) → implements → unions → scalars,
+inputs, interfaces, objects (`fields`, `override`, `arguments`, `typeref`, `join_directives`)
+→ enums (once their usage is known) → executable directives → carried directives
+(`directives`, `strategies`) → interface-object fields on implementations.
 """
 
 from __future__ import annotations
@@ -9,12 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from router.composition.errors import CompositionError
-from router.composition.merge.directives import (
-    add_features,
-    merge_executable_definitions,
-    merge_pending,
-)
+from router.composition.merge.directives import merge_pending, record_directives
 from router.composition.merge.enums import merge_enum
+from router.composition.merge.features import add_features, merge_executable_definitions
 from router.composition.merge.fields import merge_fields
 from router.composition.merge.inputs import merge_input
 from router.composition.merge.interfaces import validate_interface
@@ -25,7 +24,6 @@ from router.composition.merge.types import (
     add_types_shallow,
     merge_description,
     merge_implements,
-    record_directives,
 )
 from router.composition.merge.unions import merge_union
 from router.composition.metadata import Metadata

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from router.composition.contexts import is_contextual
+from router.composition.merge.directives import record_directives
 from router.composition.merge.state import MergeState, subgraph_list
 from router.composition.merge.typeref import merge_type_reference
-from router.composition.merge.types import merge_description, record_directives
+from router.composition.merge.types import merge_description
 from router.composition.model import Field, InputValue, print_value
 
 

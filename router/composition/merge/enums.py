@@ -6,8 +6,9 @@ same values everywhere (ENUM_VALUE_MISMATCH); nothing left is EMPTY_MERGED_ENUM_
 
 from __future__ import annotations
 
+from router.composition.merge.directives import record_directives
 from router.composition.merge.state import MergeState
-from router.composition.merge.types import merge_description, record_directives
+from router.composition.merge.types import merge_description
 from router.composition.model import Directive, EnumValue, TypeDef, enum_value
 
 

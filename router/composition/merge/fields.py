@@ -6,11 +6,12 @@ from graphql.language import ValueNode
 
 from router.composition.contexts import context_arguments, is_contextual
 from router.composition.merge.arguments import merge_arguments
+from router.composition.merge.directives import record_directives
 from router.composition.merge.join_directives import add_join_directives
 from router.composition.merge.override import OverrideOutcome, validate_override
 from router.composition.merge.state import MergeState, subgraph_list
 from router.composition.merge.typeref import merge_type_reference
-from router.composition.merge.types import merge_description, record_directives
+from router.composition.merge.types import merge_description
 from router.composition.model import Directive, Field, Kind, TypeDef, boolean_value, enum_value
 from router.composition.model import string_value as string
 

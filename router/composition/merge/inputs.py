@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from router.composition.merge.arguments import merge_default_value
+from router.composition.merge.directives import record_directives
 from router.composition.merge.state import MergeState, subgraph_list
 from router.composition.merge.typeref import merge_type_reference
-from router.composition.merge.types import merge_description, record_directives
+from router.composition.merge.types import merge_description
 from router.composition.model import Directive, InputValue, TypeDef, enum_value
 from router.composition.model import string_value as string
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from graphql.language import ValueNode
 
-from router.composition.merge.state import MergeState, PendingDirectives
+from router.composition.merge.state import MergeState
 from router.composition.model import (
     DEFAULT_ROOT_NAMES,
     Directed,
@@ -88,26 +88,31 @@ def merge_implements(state: MergeState, dest: TypeDef) -> None:
 
 
 def merge_description(sources: Sequence[Directed | None], dest: Directed) -> None:
-    """Keep the description; when they differ, the most common non-empty one (like Apollo)."""
+    merged = pick_description([s.description for s in sources if s is not None])
+    if merged is not None:
+        dest.description = merged
+
+
+def pick_description(candidates: Sequence[str | None]) -> str | None:
+    """The only description; when they differ, the most common non-empty one (like Apollo)."""
     descriptions: list[str] = []
     counts: list[int] = []
-    for source in sources:
-        if source is None or source.description is None:
+    for description in candidates:
+        if description is None:
             continue
-        if source.description in descriptions:
-            counts[descriptions.index(source.description)] += 1
+        if description in descriptions:
+            counts[descriptions.index(description)] += 1
         else:
-            descriptions.append(source.description)
-            counts.append(-(10**9) if source.description == "" else 1)
+            descriptions.append(description)
+            counts.append(-(10**9) if description == "" else 1)
     if not descriptions:
-        return
+        return None
     non_empty = [d for d in descriptions if d]
     if len(descriptions) == 1:
-        dest.description = descriptions[0]
-    elif len(non_empty) == 1:
-        dest.description = non_empty[0]
-    else:
-        dest.description = descriptions[counts.index(max(counts))]
+        return descriptions[0]
+    if len(non_empty) == 1:
+        return non_empty[0]
+    return descriptions[counts.index(max(counts))]
 
 
 def add_join_type(state: MergeState, dest: TypeDef) -> None:
@@ -132,29 +137,3 @@ def add_join_type(state: MergeState, dest: TypeDef) -> None:
             if interface_object:
                 args["isInterfaceObject"] = boolean_value(True)
             dest.directives.append(Directive("join__type", args))
-
-
-def record_directives(
-    state: MergeState,
-    sources: Sequence[Directed | None],
-    dest: Directed,
-    owner: str,
-    *,
-    access_control_first: bool,
-) -> None:
-    """Apply `@inaccessible` now (Apollo does) and queue the other carried directives."""
-    names: list[str] = []
-    for source in sources:
-        if source is None:
-            continue
-        for directive in source.directives:
-            if state.is_carried(directive.name) and directive.name not in names:
-                names.append(directive.name)
-    if "inaccessible" in names:
-        names.remove("inaccessible")
-        if any(s is not None and s.has("inaccessible") for s in sources):
-            dest.directives.append(Directive("inaccessible"))
-    if access_control_first:
-        first = [n for n in ("authenticated", "requiresScopes", "policy") if n in names]
-        names = first + [n for n in names if n not in first]
-    state.pending.append(PendingDirectives(names, list(sources), dest, owner))

@@ -20,7 +20,7 @@ from media_support import (
 from sqlalchemy import func, select
 
 from shared.identity import Role
-from subgraphs.media.demo import load_articles
+from subgraphs.media.demo import load_articles, load_rubrics, load_tags
 from subgraphs.media.models import Article, ArticlePlace, ArticleTag
 
 Headers = Callable[..., dict[str, str]]
@@ -249,3 +249,38 @@ async def test_slug_is_transliterated_from_the_title_and_an_explicit_duplicate_c
     assert first["slug"].startswith("yolka-i-shchi-")
     assert second["slug"].startswith(first["slug"] + "-")
     assert only_error(taken)["extensions"] == {"code": "SLUG_TAKEN"}
+
+
+async def test_rubrics_tags_and_lookup_by_slug_serve_the_demo_blog(
+    media_client: httpx.AsyncClient, identity_headers: Headers
+) -> None:
+    rubrics = load_rubrics()
+    published = next(row for row in load_articles() if row.status == "PUBLISHED")
+    draft = next(row for row in load_articles() if row.status == "DRAFT")
+    by_slug = "query BySlug($slug: String!) { articleBySlug(slug: $slug) { id } }"
+
+    listed = await gql(media_client, "{ rubrics { slug title titleEn } tags { slug } }")
+    found = await gql(media_client, by_slug, {"slug": published.slug})
+    hidden = await gql(media_client, by_slug, {"slug": draft.slug})
+    for_admin = await gql(
+        media_client, by_slug, {"slug": draft.slug}, identity_headers(new_id(), Role.ADMIN)
+    )
+    rubric_entity = await gql(
+        media_client,
+        "query R($r: [_Any!]!) { _entities(representations: $r) { ... on Rubric { title } } }",
+        {
+            "r": [
+                {"__typename": "Rubric", "slug": rubrics[0].slug},
+                {"__typename": "Rubric", "slug": "nope"},
+            ]
+        },
+    )
+
+    assert listed["data"]["rubrics"] == [
+        {"slug": row.slug, "title": row.title_ru, "titleEn": row.title_en} for row in rubrics
+    ]
+    assert {tag["slug"] for tag in listed["data"]["tags"]} == {row.slug for row in load_tags()}
+    assert found["data"]["articleBySlug"] == {"id": str(published.id)}
+    assert hidden["data"]["articleBySlug"] is None
+    assert for_admin["data"]["articleBySlug"] == {"id": str(draft.id)}
+    assert rubric_entity["data"]["_entities"] == [{"title": rubrics[0].title_ru}, None]

@@ -250,7 +250,16 @@ class DevRunner:
             *("-m", "router", "compose"),
             *("--config", str(self._resolved_config), "--output", str(self._supergraph_sdl)),
         ]
-        await self._step(supervisor, "compose", compose, env)
+        code = await supervisor.run(
+            ChildSpec(name="compose", argv=[sys.executable, *compose], env=env)
+        )
+        if code != 0:  # the subgraphs stay useful; the failure is the composer's to report
+            self._console.say(
+                f"router: composing the supergraph failed (exit code {code}, output above); "
+                "serving the subgraphs without the router"
+            )
+            self._urls.insert(0, ("router", "not started: composition failed"))
+            return
         argv = [
             sys.executable,
             *("-m", "router", "serve", "--supergraph", str(self._supergraph_sdl)),

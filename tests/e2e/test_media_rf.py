@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 
+from conftest import Eventually
 from e2e_stack import Stack
+from sqlalchemy import func, select
 
 from shared.identity import Role
 from subgraphs.atlas.demo import load_cities, load_countries, load_places
 from subgraphs.media.demo import load_articles
+from subgraphs.media.models import Article
 from subgraphs.rf.demo import load_partners, load_vouchers
 from subgraphs.users.seed import demo_user_id
 
@@ -135,11 +138,21 @@ async def test_drafts_stay_private_through_the_router(e2e: Stack) -> None:
     assert by_id_admin["article"] == {"id": str(draft.id), "title": draft.title}
 
 
-async def test_guest_cannot_write_an_article(e2e: Stack) -> None:
+async def test_guest_cannot_write_an_article_and_nothing_is_written(e2e: Stack) -> None:
+    sessions = e2e.subgraphs["media"].app.state.subgraph.sessions
+    count = select(func.count()).select_from(Article)
+    async with sessions() as session:
+        before = await session.scalar(count)
     variables = {"input": {"title": "Гость", "lead": "", "body": "Текст.", "rubricSlug": "cities"}}
+
     result = await e2e.gql(CREATE_ARTICLE, variables)
 
-    assert result.codes == ["UNAUTHENTICATED"]
+    async with sessions() as session:
+        assert await session.scalar(count) == before
+    assert result.data is None or result.data.get("createArticle") is None
+    # The router refuses it (@authenticated) before media would (UNAUTHENTICATED).
+    assert len(result.codes) == 1
+    assert result.codes[0] in {"UNAUTHORIZED_FIELD_OR_TYPE", "UNAUTHENTICATED"}
 
 
 async def test_a_user_applies_but_cannot_verify_and_an_admin_can(e2e: Stack) -> None:
@@ -181,3 +194,78 @@ async def test_fifty_places_with_cities_partners_and_article_counts_have_no_n_pl
     assert len(media) == 1, media  # every place's articleCount
     assert len(rf) == 2, rf  # partners by place, then their vouchers
     assert len(atlas) == 2, atlas  # the page of places, then their cities
+
+
+NEARBY_PARTNERS = """
+query Near($location: GeoPointInput!) {
+  nearby(location: $location, radiusMeters: 50, kinds: [PARTNER], first: 10) {
+    edges { node { item { ... on Partner { id name status } } } }
+  }
+}
+"""
+
+
+async def test_a_verified_partner_reaches_guru_through_its_event(
+    e2e: Stack, eventually: Eventually[list[dict[str, object]]]
+) -> None:
+    # A spot far from every demo partner: only this application can be found there.
+    location = {"lat": -8.6123, "lng": 115.0456}
+    application = {
+        "name": "Йога «Восход»",
+        "category": "SERVICES",
+        "description": "Утренняя йога.",
+        "location": location,
+        "russianSpeakingStaff": True,
+    }
+    applied = (await e2e.gql(APPLY, {"input": application}, token=e2e.token(Role.USER))).ok()
+    partner_id = applied["applyAsPartner"]["partner"]["id"]
+    before = (await e2e.gql(NEARBY_PARTNERS, {"location": location})).ok()
+
+    await e2e.gql(VERIFY, {"input": {"id": partner_id}}, token=e2e.token(Role.ADMIN))
+
+    async def indexed() -> list[dict[str, object]]:
+        data = (await e2e.gql(NEARBY_PARTNERS, {"location": location})).ok()
+        items = [edge["node"]["item"] for edge in data["nearby"]["edges"]]
+        assert items, "not indexed yet"
+        return items
+
+    assert before["nearby"]["edges"] == []  # pending partners are not announced
+    assert await eventually(indexed) == [
+        {"id": partner_id, "name": "Йога «Восход»", "status": "VERIFIED"}
+    ]
+
+
+async def test_bad_input_through_the_router_is_named_and_writes_nothing(e2e: Stack) -> None:
+    user = e2e.token(Role.USER)
+    long_search = await e2e.gql(
+        "query S($q: String!) { searchArticles(query: $q) { totalCount } }", {"q": "пляж " * 2500}
+    )
+    too_many = await e2e.gql(
+        "query P($id: ID!) { place(id: $id) { articles(first: 1000) { totalCount } } }",
+        {"id": PLACE_ID},
+    )
+    mine_before = (await e2e.gql("{ myPartners { id } }", token=user)).ok()["myPartners"]
+    bad_location = await e2e.gql(
+        APPLY,
+        {
+            "input": {
+                "name": "x" * 500,
+                "category": "CAFE",
+                "description": "",
+                "location": {"lat": 95.0, "lng": 181.0},
+                "russianSpeakingStaff": False,
+            }
+        },
+        token=user,
+    )
+    mine_after = (await e2e.gql("{ myPartners { id } }", token=user)).ok()["myPartners"]
+
+    assert long_search.codes == ["BAD_USER_INPUT"]
+    assert long_search.errors[0]["extensions"]["fields"] == {
+        "query": "must be between 1 and 200 characters"
+    }
+    assert too_many.codes == ["BAD_USER_INPUT"]
+    assert too_many.errors[0]["extensions"]["fields"] == {"first": "must be between 1 and 100"}
+    assert bad_location.codes == ["BAD_USER_INPUT"]
+    assert set(bad_location.errors[0]["extensions"]["fields"]) == {"name", "location"}
+    assert mine_before == mine_after == []

@@ -8,6 +8,7 @@ from typing import Protocol
 from redis.asyncio import Redis
 
 from router.pipeline.cache import LruCache
+from router.redis_pool import redis_client
 
 __all__ = ["DocumentStore", "MemoryDocumentStore", "RedisDocumentStore"]
 
@@ -36,7 +37,7 @@ class MemoryDocumentStore:
 
 class RedisDocumentStore:
     def __init__(self, url: str, *, key_prefix: str, ttl_seconds: int) -> None:
-        self._redis: Redis = Redis.from_url(url)
+        self._redis: Redis = redis_client(url)
         self._prefix = f"{key_prefix}apq:"
         self._ttl = ttl_seconds
 

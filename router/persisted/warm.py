@@ -8,11 +8,12 @@ from collections.abc import Iterable
 
 from graphql import GraphQLError, OperationDefinitionNode, parse, validate
 
-from router.persisted.manifest import TrustedDocument
+from router.persisted.config import PersistedQueriesConfig
+from router.persisted.manifest import TrustedDocument, load_clients
 from router.pipeline.state import CachedDocument, PlanKey, RouterState
 from router.planner import PlanningError
 
-__all__ = ["warm_plans"]
+__all__ = ["warm_plans", "warm_plans_from_manifests"]
 
 logger = logging.getLogger(__name__)
 
@@ -50,4 +51,14 @@ def warm_plans(state: RouterState, documents: Iterable[TrustedDocument]) -> int:
             key: PlanKey = (trusted.body, name, labels)
             state.plans.put(key, plan)
             warmed += 1
+    return warmed
+
+
+def warm_plans_from_manifests(state: RouterState, config: PersistedQueriesConfig) -> int:
+    """Warm `state` with the documents of every configured client's manifests."""
+    clients = load_clients(config.clients)
+    warmed = warm_plans(
+        state, [doc for client in clients.values() for doc in client.by_id.values()]
+    )
+    logger.info("warmed %d query plans from persisted-query manifests", warmed)
     return warmed

@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from router.ratelimit.config import CostBudgetConfig
 from router.ratelimit.limiter import ALLOWED, Bucket, Decision
+from router.redis_pool import redis_client
 
 __all__ = ["RedisLimiter"]
 
@@ -67,7 +68,7 @@ return {1}
 
 class RedisLimiter:
     def __init__(self, url: str) -> None:
-        self._redis: Redis = Redis.from_url(url)
+        self._redis: Redis = redis_client(url)
         self._take = self._redis.register_script(TAKE_TOKENS)
         self._spend = self._redis.register_script(SPEND_BUDGET)
 

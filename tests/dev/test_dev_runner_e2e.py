@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -187,6 +188,9 @@ def _wait_until_ready(stack: Stack) -> None:
         assert stack.runner.poll() is None, f"the runner exited early:\n{stack.output()}"
         assert time.monotonic() < deadline, f"the runner never got ready:\n{stack.output()}"
         time.sleep(0.2)
+    if ROUTER_BUILT:
+        printed = re.search(rf"\|\s+router\s+{re.escape(stack.router_url)}", stack.output())
+        assert printed, f"the router did not start:\n{stack.output()}"
 
 
 def _register_then_me(stack: Stack, client: httpx.Client) -> None:

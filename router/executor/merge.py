@@ -7,7 +7,16 @@ from typing import Any
 
 from router.planner.selection import ALIAS_MARK, OutField, OutFragment, OutSet
 
-__all__ = ["Path", "Where", "collect", "deep_merge", "path_of", "project", "unalias"]
+__all__ = [
+    "Path",
+    "Where",
+    "collect",
+    "deep_merge",
+    "path_of",
+    "project",
+    "set_null",
+    "unalias",
+]
 
 Path = list[str | int]
 # A response path as a linked list (parent, segment): O(1) to extend while walking a Flatten
@@ -22,6 +31,17 @@ def path_of(where: Where) -> Path:
         segments.append(segment)
     segments.reverse()
     return segments
+
+
+def set_null(root: dict[str, Any], where: Where) -> None:
+    """Replace the value at ``where`` with null in the merged tree."""
+    segments = path_of(where)
+    if not segments:
+        return
+    container: Any = root
+    for segment in segments[:-1]:
+        container = container[segment]
+    container[segments[-1]] = None
 
 
 def collect(root: Any, path: tuple[str, ...]) -> list[tuple[dict[str, Any], Where]]:

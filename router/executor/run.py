@@ -18,6 +18,7 @@ from router.executor.merge import (
     deep_merge,
     path_of,
     project,
+    set_null,
     unalias,
 )
 from router.executor.shape import shape_response
@@ -161,8 +162,11 @@ class _Run:
             return
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
-        for error in response.get("errors") or ():
-            self._entity_error(fetch, error, positions)
+        failed = {
+            index
+            for error in response.get("errors") or ()
+            if (index := self._entity_error(fetch, error, positions)) is not None
+        }
         if not isinstance(entities, list):
             if not response.get("errors"):
                 self._fail(fetch, "no _entities in response", path_of(positions[0][0][1]))
@@ -171,6 +175,10 @@ class _Run:
             if isinstance(entity, dict):
                 for obj, _ in positions[index]:
                     deep_merge(obj, entity, self.abstract)
+            elif entity is None and index in failed:
+                # an error nulled the entity inside the subgraph: the object is null here too
+                for _, where in positions[index]:
+                    set_null(self.data, where)
 
     def _represent(self, fetch: FetchNode, obj: dict[str, Any]) -> dict[str, Any] | None:
         assert fetch.requires is not None
@@ -192,7 +200,8 @@ class _Run:
 
     def _entity_error(
         self, fetch: FetchNode, error: Any, positions: list[list[tuple[dict[str, Any], Where]]]
-    ) -> None:
+    ) -> int | None:
+        """Record a subgraph error at the client paths of its entity; returns that entity."""
         path = error.get("path") if isinstance(error, dict) else None
         if (
             isinstance(path, list)
@@ -203,8 +212,9 @@ class _Run:
         ):
             for _, where in positions[path[1]]:
                 self.errors.append(self._subgraph_error(fetch, error, [*path_of(where), *path[2:]]))
-            return
+            return path[1]
         self.errors.append(self._subgraph_error(fetch, error, None))
+        return None
 
 
 async def execute(

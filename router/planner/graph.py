@@ -105,12 +105,17 @@ class SupergraphIndex:
         )
 
     def _owners(self, type_name: str) -> tuple[str, ...]:
-        """Subgraphs defining ``type_name`` as a real interface with a resolvable key."""
+        """Subgraphs defining ``type_name`` as a real interface with a resolvable key and
+        implementations, so they can tell an object's concrete type."""
         meta = self.supergraph.types.get(type_name)
         if meta is None or meta.kind != "interface":
             return ()
         return tuple(
-            g for g, t in meta.graphs.items() if not t.is_interface_object and t.resolvable_keys
+            g
+            for g, t in meta.graphs.items()
+            if not t.is_interface_object
+            and t.resolvable_keys
+            and self.supergraph.possible_types(type_name, g)
         )
 
     def _hops(self, type_name: str, graph: str) -> tuple[Hop, ...]:

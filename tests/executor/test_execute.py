@@ -325,3 +325,39 @@ async def test_a_fetch_whose_every_selection_is_skipped_is_not_sent() -> None:
     )
     assert subgraphs.requests == []
     assert result == {"data": {}}
+
+
+async def test_an_entity_nulled_by_its_subgraph_error_is_null_for_the_client() -> None:
+    def reviews(request: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "data": {"_entities": [None]},
+            "errors": [{"message": "cannot load user", "path": ["_entities", 0]}],
+        }
+
+    result, _ = await _run(
+        "entity-single-key",
+        "{ me { name reviews { body } } }",
+        {
+            "users": {"data": {"me": {"name": "Ann", "id": "u1", "__typename": "User"}}},
+            "reviews": reviews,
+        },
+    )
+    assert result["data"] == {"me": None}
+    assert result["errors"][0]["path"] == ["me"]
+
+
+async def test_a_missing_entity_without_error_only_leaves_its_fields_null() -> None:
+    result, subgraphs = await _run(
+        "parent-entity-hop",
+        "{ products { category { name views } } }",
+        {
+            "catalog": {
+                "data": {
+                    "products": [{"category": {"name": "Tea"}, "id": "p1", "__typename": "Product"}]
+                }
+            },
+            "stats": _entities(lambda rep: None),
+        },
+    )
+    assert [s for s, _ in subgraphs.requests] == ["catalog", "stats"]
+    assert result == {"data": {"products": [{"category": {"name": "Tea", "views": None}}]}}

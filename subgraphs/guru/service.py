@@ -2,10 +2,11 @@
 
 Every function is async and keyword-only after the session; the caller owns the transaction.
 
-`nearby` is one statement: a bounding box around the circle selects candidates through the
-B-tree on (lat, lng); the exact great-circle distance (haversine, the same formula as
-`shared.geo.haversine_meters`) keeps those inside the radius and orders them. Pages are
-keyset on (distance, kind, id), so a cursor is stable while the index changes.
+`nearby` is one statement over the GiST index of `geo_items.position` (each item as a point
+on the unit sphere): a KNN scan nearest-first inside the box around the circle, stopping
+after one page. The chord through the sphere orders exactly like the great-circle distance,
+which is `2R·asin(chord/2)` (equal to `shared.geo.haversine_meters`). Pages are keyset on
+(chord, kind, id), so a cursor is stable while the index changes.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Boolean, ColumnElement, Double, Select, and_, func, literal, select, tuple_
+from sqlalchemy.dialects.postgresql import array, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import BadUserInput, NotFound
@@ -25,7 +27,7 @@ from shared.geo import EARTH_RADIUS_METERS, GeoPointInput, LatLng, clean_geo_poi
 from shared.identity import Identity, require_authenticated
 from shared.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 from shared.validation import FieldCheck
-from subgraphs.guru.models import GeoItem, ItemKind, PlaceView
+from subgraphs.guru.models import Cube, GeoItem, ItemKind, PlaceView
 
 __all__ = [
     "EXPOSED_KINDS",
@@ -34,10 +36,13 @@ __all__ = [
     "NearbyPage",
     "Recommendation",
     "RecommendationPage",
+    "chord_of",
     "index_item",
     "nearby",
+    "nearby_statement",
     "recommendations",
     "record_place_view",
+    "unit_vector",
 ]
 
 #: Kinds `nearby` can return today: their owners are in the supergraph. EVENT and PROPERTY
@@ -98,11 +103,13 @@ class NearbyHit:
     kind: ItemKind
     entity_id: uuid.UUID
     distance_meters: float
+    #: The straight-line distance through the unit sphere: the exact sort key.
+    chord: float
 
     @property
     def cursor(self) -> str:
         # repr() round-trips a float exactly, so the next page resumes at the same row.
-        return encode_cursor(repr(self.distance_meters), self.kind.value, str(self.entity_id))
+        return encode_cursor(repr(self.chord), self.kind.value, str(self.entity_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,51 +118,103 @@ class NearbyPage:
     has_next_page: bool
 
 
-def _decode_nearby_cursor(cursor: str) -> tuple[float, str, uuid.UUID]:
+@dataclass(frozen=True, slots=True)
+class NearbyPosition:
+    """A decoded `nearby` cursor: the last row a client saw, in sort order."""
+
+    chord: float
+    kind: str
+    entity_id: uuid.UUID
+
+
+def _decode_nearby_cursor(cursor: str) -> NearbyPosition:
     values = decode_cursor(cursor)
     try:
-        distance, kind, entity_id = values
-        position = float(str(distance)), ItemKind(str(kind)).value, uuid.UUID(str(entity_id))
+        chord, kind, entity_id = values
+        position = NearbyPosition(
+            chord=float(str(chord)),
+            kind=ItemKind(str(kind)).value,
+            entity_id=uuid.UUID(str(entity_id)),
+        )
     except ValueError as error:
         raise BadUserInput({"after": "not a valid cursor"}) from error
-    if not math.isfinite(position[0]):
+    if not (math.isfinite(position.chord) and 0.0 <= position.chord <= 2.0):
         raise BadUserInput({"after": "not a valid cursor"})
     return position
 
 
-def _bounding_box(center: LatLng, radius_meters: float) -> ColumnElement[bool]:
-    """Rows within the box around the circle (never misses a point inside the circle)."""
-    d_lat = math.degrees(radius_meters / EARTH_RADIUS_METERS)
-    south, north = center.lat - d_lat, center.lat + d_lat
-    in_lat = GeoItem.lat.between(max(south, -90.0), min(north, 90.0))
-    widest = max(abs(south), abs(north))
-    if widest >= 90.0:  # the circle reaches a pole: every longitude
-        return in_lat
-    d_lng = math.degrees(radius_meters / (EARTH_RADIUS_METERS * math.cos(math.radians(widest))))
-    if d_lng >= 180.0:
-        return in_lat
-    west, east = center.lng - d_lng, center.lng + d_lng
-    if west < -180.0:  # the box crosses the antimeridian: two longitude ranges
-        in_lng = or_(GeoItem.lng >= west + 360.0, GeoItem.lng <= east)
-    elif east > 180.0:
-        in_lng = or_(GeoItem.lng >= west, GeoItem.lng <= east - 360.0)
-    else:
-        in_lng = GeoItem.lng.between(west, east)
-    return and_(in_lat, in_lng)
+def unit_vector(point: LatLng) -> tuple[float, float, float]:
+    """The point on the unit sphere (the same formula as `models.UNIT_VECTOR`)."""
+    lat, lng = math.radians(point.lat), math.radians(point.lng)
+    return (math.cos(lat) * math.cos(lng), math.cos(lat) * math.sin(lng), math.sin(lat))
 
 
-def _distance_meters(center: LatLng) -> ColumnElement[float]:
-    """Haversine distance from `center` to each row, in SQL."""
-    lat0 = math.radians(center.lat)
-    half_d_lat = (func.radians(GeoItem.lat) - lat0) / 2
-    half_d_lng = (func.radians(GeoItem.lng) - math.radians(center.lng)) / 2
-    h = func.power(func.sin(half_d_lat), 2) + math.cos(lat0) * func.cos(
-        func.radians(GeoItem.lat)
-    ) * func.power(func.sin(half_d_lng), 2)
-    distance: ColumnElement[float] = (
-        2 * EARTH_RADIUS_METERS * func.asin(func.least(1.0, func.sqrt(h)))
+def chord_of(meters: float) -> float:
+    """The unit-sphere chord spanning a great-circle distance."""
+    return 2.0 * math.sin(min(meters / EARTH_RADIUS_METERS, math.pi) / 2.0)
+
+
+def _cube(*coordinates: Sequence[float]) -> ColumnElement[Any]:
+    arrays = [array([literal(value, Double) for value in values]) for values in coordinates]
+    cube: ColumnElement[Any] = func.cube(*arrays, type_=Cube())
+    return cube
+
+
+def nearby_statement(
+    center: LatLng,
+    radius_meters: float,
+    kinds: Sequence[ItemKind],
+    *,
+    limit: int,
+    after: NearbyPosition | None = None,
+) -> Select[tuple[str, uuid.UUID, float, float]]:
+    """The one statement behind `nearby` (public for EXPLAIN in benchmarks/nearby.py).
+
+    Two GiST-indexed steps. `page_reach`: a KNN scan (`ORDER BY position <-> origin`) walks
+    the index nearest-first inside the box around the circle and stops after `limit + 1`
+    rows; the farthest of them bounds the page. The page itself is then every row within
+    that (small) reach, sorted by (chord, kind, id), so equal distances (a partner at a
+    place) still page deterministically. Both steps read about one page of rows.
+    """
+    origin = unit_vector(center)
+    reach = chord_of(radius_meters)
+    chord = GeoItem.position.op("<->", return_type=Double)(_cube(origin))
+    conditions: list[ColumnElement[bool]] = [
+        GeoItem.kind.in_([kind.value for kind in kinds]),
+        chord <= reach,
+    ]
+    if after is not None:
+        conditions.append(
+            tuple_(chord, GeoItem.kind, GeoItem.entity_id)
+            > tuple_(literal(after.chord, Double), literal(after.kind), literal(after.entity_id))
+        )
+    circle_box = _cube([c - reach for c in origin], [c + reach for c in origin])
+    nearest = (
+        select(chord.label("chord"))
+        .where(GeoItem.position.op("<@", return_type=Boolean)(circle_box), *conditions)
+        .order_by(chord)
+        .limit(limit + 1)
+        .subquery("nearest")
     )
-    return distance
+    page_reach = (
+        select(func.max(nearest.c.chord).label("reach"))
+        .having(func.count() > 0)  # no row at all when nothing is in reach
+        .cte("page_reach")
+    )
+    page_box = func.cube(
+        array([literal(c, Double) - page_reach.c.reach for c in origin]),
+        array([literal(c, Double) + page_reach.c.reach for c in origin]),
+        type_=Cube(),
+    )
+    meters = 2 * EARTH_RADIUS_METERS * func.asin(func.least(1.0, chord * 0.5))
+    return (
+        select(GeoItem.kind, GeoItem.entity_id, meters.label("distance"), chord.label("chord"))
+        .select_from(page_reach)
+        .join(GeoItem, GeoItem.position.op("<@", return_type=Boolean)(page_box))
+        .where(*conditions)
+        .order_by(chord, GeoItem.kind, GeoItem.entity_id)
+        .limit(limit + 1)
+    )
 
 
 def _clean_first(value: int) -> int:
@@ -192,29 +251,16 @@ async def nearby(
         check.errors["kinds"] = "must name at least one kind (or be omitted)"
     check.done()
     position = _decode_nearby_cursor(after) if after is not None else None
-
-    distance = _distance_meters(center).label("distance")
-    candidates = (
-        select(GeoItem.kind, GeoItem.entity_id, distance)
-        .where(_bounding_box(center, radius), GeoItem.kind.in_([kind.value for kind in wanted]))
-        .subquery()
-    )
-    conditions: list[ColumnElement[bool]] = [candidates.c.distance <= radius]
-    if position is not None:
-        conditions.append(
-            tuple_(candidates.c.distance, candidates.c.kind, candidates.c.entity_id)
-            > tuple_(literal(position[0]), literal(position[1]), literal(position[2]))
-        )
-    statement = (
-        select(candidates.c.kind, candidates.c.entity_id, candidates.c.distance)
-        .where(*conditions)
-        .order_by(candidates.c.distance, candidates.c.kind, candidates.c.entity_id)
-        .limit(limit + 1)
-    )
+    statement = nearby_statement(center, radius, wanted, limit=limit, after=position)
     rows = (await session.execute(statement)).all()
     hits = [
-        NearbyHit(kind=ItemKind(kind), entity_id=entity_id, distance_meters=distance_meters)
-        for kind, entity_id, distance_meters in rows[:limit]
+        NearbyHit(
+            kind=ItemKind(row.kind),
+            entity_id=row.entity_id,
+            distance_meters=row.distance,
+            chord=row.chord,
+        )
+        for row in rows[:limit]
     ]
     return NearbyPage(hits=hits, has_next_page=len(rows) > limit)
 

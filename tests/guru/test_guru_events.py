@@ -165,3 +165,38 @@ async def test_a_circle_around_the_pole_covers_every_longitude(guru: GuruClient)
         await guru.deliver(make_event("place_created", place_payload(place_id, 89.9, lng)))
 
     assert set(await ids_near(guru, {"lat": 89.95, "lng": 90.0}, radius=30_000)) == set(ids)
+
+
+async def test_items_at_one_spot_page_in_kind_then_id_order_without_gaps(
+    guru: GuruClient,
+) -> None:
+    spot = {"lat": 11.5, "lng": 101.9}  # open sea: only what this test indexes
+    places = [str(uuid.uuid4()) for _ in range(4)]
+    partners = [str(uuid.uuid4()) for _ in range(3)]
+    for place_id in places:
+        await guru.deliver(make_event("place_created", place_payload(place_id, **spot)))
+    for partner_id in partners:
+        payload = {"partnerId": partner_id, "location": spot}
+        await guru.deliver(make_event("partner_verified", payload, source="rf"))
+    query = """
+    query Page($at: GeoPointInput!, $after: String) {
+      nearby(location: $at, radiusMeters: 100, first: 2, after: $after) {
+        edges { node { kind item { ... on Place { id } ... on Partner { id } } } }
+        pageInfo { hasNextPage endCursor }
+      }
+    }"""
+    seen: list[tuple[str, str]] = []
+    after = None
+    while True:
+        body = await guru.gql(query, {"at": spot, "after": after})
+        connection = body["data"]["nearby"]
+        seen += [(e["node"]["kind"], e["node"]["item"]["id"]) for e in connection["edges"]]
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        after = connection["pageInfo"]["endCursor"]
+
+    expected = sorted(
+        [("PARTNER", partner_id) for partner_id in partners]
+        + [("PLACE", place_id) for place_id in places]
+    )
+    assert seen == expected

@@ -7,6 +7,7 @@ See docs/planner.md.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Iterable
 from typing import Any
@@ -20,6 +21,8 @@ from router.planner.walker import Walker
 from router.supergraph import Supergraph
 
 __all__ = ["PlanningError", "QueryPlan", "QueryPlanner"]
+
+_log = logging.getLogger(__name__)
 
 
 class QueryPlan:
@@ -84,13 +87,18 @@ class QueryPlanner:
         override_labels: Iterable[str] = (),
     ) -> QueryPlan:
         labels = frozenset(override_labels)
-        operation = normalize(self.supergraph.schema, document, operation_name)
-        walker = Walker(self.index, operation, labels)
         try:
+            operation = normalize(self.supergraph.schema, document, operation_name)
+            walker = Walker(self.index, operation, labels)
             roots = walker.walk()
+            node = build_nodes(walker.groups, roots, operation)
+        except PlanningError:
+            raise
         except RecursionError as exc:
             raise PlanningError("operation too deep to plan") from exc
-        node = build_nodes(walker.groups, roots, operation)
+        except Exception as exc:  # a planner bug fails this request only, never the router
+            _log.exception("query planning failed unexpectedly")
+            raise PlanningError("internal error while planning the operation") from exc
         return QueryPlan(
             node=node, operation=operation, supergraph=self.supergraph, override_labels=labels
         )

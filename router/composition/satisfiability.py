@@ -329,6 +329,17 @@ def check_satisfiability(
                 errors.append(_error(subgraphs, state, typedef, field_def.name, path))
                 continue
             target = supergraph.types.get(base_type(field_def.type))
+            mismatch = next(
+                (
+                    m
+                    for _, resolving in outcomes
+                    if (m := _runtime_mismatch(graph, typedef, field_def, resolving)) is not None
+                ),
+                None,
+            )
+            if mismatch is not None:
+                errors.append(_mismatch_error(typedef, field_def, path, mismatch))
+                continue
             if target is not None and target.is_composite:
                 stack.extend(
                     _State(target.name, resolving, path, conditions)
@@ -340,6 +351,89 @@ def check_satisfiability(
                 path = (*state.path, f"... on {runtime}")
                 stack.append(_State(runtime, options, path, state.conditions))
     return errors
+
+
+def _is_shared(supergraph: Supergraph, typedef: TypeDef, field_def: Field) -> bool:
+    """Apollo's "shareable" for this check: resolved by several subgraphs."""
+    if typedef.kind != Kind.OBJECT:
+        return False
+    joins = field_def.applied("join__field")
+    if not joins:
+        return len(typedef.applied("join__type")) > 1
+    resolving = [
+        j
+        for j in joins
+        if not j.boolean("external", False) and not j.boolean("usedOverridden", False)
+    ]
+    return len(resolving) > 1
+
+
+def _subgraph_runtime_types(graph: _Subgraphs, index: int, type_ref: str) -> list[str] | None:
+    """Possible runtime types of a field's type in one subgraph (None when not abstract)."""
+    typedef = graph.subgraphs[index].types.get(base_type(type_ref))
+    if typedef is None or typedef.kind == Kind.OBJECT:
+        return None
+    if typedef.kind == Kind.UNION:
+        return sorted(typedef.members)
+    return sorted(
+        t.name
+        for t in graph.subgraphs[index].types.values()
+        if t.kind == Kind.OBJECT and typedef.name in t.interfaces
+    )
+
+
+def _runtime_mismatch(
+    graph: _Subgraphs, typedef: TypeDef, field_def: Field, options: frozenset[Option]
+) -> dict[str, list[str]] | None:
+    """A shared field whose subgraphs have no runtime type in common (Apollo's
+    SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES); the runtime types per subgraph, or None."""
+    target = graph.supergraph.types.get(base_type(field_def.type))
+    if target is None or target.kind == Kind.OBJECT or len(options) < 2:
+        return None
+    if not _is_shared(graph.supergraph, typedef, field_def):
+        return None
+    supergraph_types = sorted(_runtime_types(graph.supergraph, target))
+    per_subgraph: dict[str, list[str]] = {}
+    abstract = 0
+    for option in sorted(options, key=lambda o: o.index):
+        definition = graph.definition(option.index, typedef.name, field_def.name)
+        names = (
+            _subgraph_runtime_types(graph, option.index, definition.type) if definition else None
+        )
+        if names is None:
+            concrete = base_type(definition.type) if definition else ""
+            if concrete not in supergraph_types:
+                continue
+            names = [concrete]
+        else:
+            abstract += 1
+        per_subgraph[graph.subgraphs[option.index].name] = names
+    if abstract < 2 or all(not names for names in per_subgraph.values()):
+        return None
+    common = set(supergraph_types)
+    for names in per_subgraph.values():
+        common &= set(names)
+    return per_subgraph if not common else None
+
+
+def _mismatch_error(
+    typedef: TypeDef, field_def: Field, path: tuple[str, ...], per_subgraph: dict[str, list[str]]
+) -> CompositionError:
+    lines = []
+    for subgraph, names in per_subgraph.items():
+        listed = ", ".join(f'"{n}"' for n in names) or "no runtime type is defined"
+        lines.append(f' - in subgraph "{subgraph}", types {listed}')
+    message = (
+        f"For the following supergraph API query:\n{_query(path)}\nShared field "
+        f'"{field_def.coordinate}" return type "{field_def.type}" has a non-intersecting set of '
+        "possible runtime types across subgraphs. Runtime types in subgraphs are:\n"
+        + ";\n".join(lines)
+        + ".\nThis is not allowed as shared fields must resolve the same way in all subgraphs, "
+        "and that implies at least some common runtime types between the subgraphs."
+    )
+    return CompositionError(
+        "SHAREABLE_HAS_MISMATCHED_RUNTIME_TYPES", message, type=typedef.name, field=field_def.name
+    )
 
 
 def _branches(graph: _Subgraphs, state: _State, type_name: str, field: str) -> list[Conditions]:
@@ -407,9 +501,8 @@ def _resolving(
     return frozenset(exploded)
 
 
-def _error(
-    subgraphs: list[Subgraph], state: _State, typedef: TypeDef, field: str, path: tuple[str, ...]
-) -> CompositionError:
+def _query(path: tuple[str, ...]) -> str:
+    """An example operation reaching the end of a path."""
     kind, *fields = path
     operation = "" if kind == "query" else kind + " "
     lines = ["{"]
@@ -417,11 +510,16 @@ def _error(
         lines.append("  " * (depth + 1) + name + (" {" if depth < len(fields) - 1 else ""))
     lines += ["  " * depth + "}" for depth in range(len(fields) - 1, 0, -1)]
     lines.append("}")
+    return operation + "\n".join(lines)
+
+
+def _error(
+    subgraphs: list[Subgraph], state: _State, typedef: TypeDef, field: str, path: tuple[str, ...]
+) -> CompositionError:
     indexes = sorted({o.index for o in state.options})
     origins = ", ".join(f'"{subgraphs[i].name}"' for i in indexes)
-    query = "\n".join(lines)
     message = (
-        f"The following supergraph API query:\n{operation}{query}\ncannot be satisfied by the "
+        f"The following supergraph API query:\n{_query(path)}\ncannot be satisfied by the "
         f'subgraphs because:\n- from subgraph {origins}: cannot find field "{typedef.name}.'
         f'{field}" (no subgraph reachable through a resolvable @key resolves it, with its '
         "@requires met)."

@@ -59,6 +59,7 @@ class SupergraphGenerator:
         self.fed1: dict[str, bool] = {}
         self.owned: dict[str, list[str]] = {}
         self.owner: dict[tuple[str, str], str] = {}
+        self.provided_queries: list[str] = []
 
     def _type(self) -> str:
         rng = self.rng
@@ -126,13 +127,28 @@ class SupergraphGenerator:
             media, media_queries = self._media(first=name == names[0])
             parts.append(media)
             queries.extend(media_queries)
+        if not fed1 and rng.random() < 0.4:
+            parts.append(self._labeled(name))
+            queries.append("labels: [Labeled] @shareable")
+        self.provided_queries = []
+        body = "\n".join(parts)
+        stubs = [
+            self._stub(entity, name, fed1=fed1)
+            for entity in self.entities
+            if entity not in owned and (f": {entity}" in body or f"[{entity}" in body)
+        ]
+        queries += self.provided_queries
         root = "extend type Query" if fed1 else "type Query"
-        parts.append(root + " { " + " ".join(queries) + " }")
-        sdl = "\n".join(parts)
-        for entity in self.entities:
-            referenced = f": {entity}" in sdl or f"[{entity}" in sdl
-            if entity not in owned and referenced:
-                sdl += "\n" + self._stub(entity, name, fed1=fed1)
+        return "\n".join([body, *stubs, root + " { " + " ".join(queries) + " }"])
+
+    def _labeled(self, name: str) -> str:
+        """A value interface whose implementations differ per subgraph."""
+        rng = self.rng
+        members = [t for t in ("Tag", "Badge") if rng.random() < 0.7] or ["Tag"]
+        sdl = '"Something with a label"\ninterface Labeled { label: String }'
+        for member in members:
+            extra = f" {member.lower()}{name}: Int" if rng.random() < 0.3 else ""
+            sdl += f"\ntype {member} implements Labeled @shareable {{ label: String{extra} }}"
         return sdl
 
     def _more_imports(self) -> str:
@@ -169,7 +185,9 @@ class SupergraphGenerator:
         if scalars and self.rng.random() < 0.3:
             field = scalars[0]
             provided = f" {field}: {self.catalog[entity][field]} @external"
-            self.provides = (entity, field, name)
+            self.provided_queries.append(
+                f'provided{entity}{name}: {entity} @provides(fields: "{field}")'
+            )
         return (
             f'type {entity} @key(fields: "{self._key(entity)}", resolvable: false) '
             f"{{ id: ID!{sku}{provided} }}"

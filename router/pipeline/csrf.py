@@ -30,6 +30,7 @@ CSRF_ERROR = "CSRF_ERROR"
 _SIMPLE_CONTENT_TYPES = frozenset(
     {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}
 )
+_SIMPLE_METHODS = frozenset({"GET", "HEAD", "POST"})
 _BROWSER_MARKERS = ("origin", "cookie", "sec-fetch-mode", "sec-fetch-site")
 
 
@@ -58,7 +59,9 @@ class CsrfPrevention:
     async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
         headers = ctx.http.headers
         if (
-            not self._browser_only or any(marker in headers for marker in _BROWSER_MARKERS)
-        ) and not is_preflighted(headers, self._required):
+            ctx.http.method in _SIMPLE_METHODS
+            and (not self._browser_only or any(marker in headers for marker in _BROWSER_MARKERS))
+            and not is_preflighted(headers, self._required)
+        ):
             raise RequestError.single(self._message, code=CSRF_ERROR, status=400, http_level=True)
         return await call_next(ctx)

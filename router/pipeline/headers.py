@@ -95,6 +95,10 @@ class _RuleSet:
         self.protected = protected
 
     def apply(self, inbound: Mapping[str, str], out: dict[str, str]) -> None:
+        protected = self.protected
+        nominated = inbound.get("connection")
+        if nominated:  # headers the client's `Connection` names are hop-by-hop too
+            protected = protected | {n.strip().lower() for n in nominated.split(",")}
         for rule in self.rules:
             if rule.kind == "propagate":
                 if rule.pattern is not None:
@@ -102,21 +106,21 @@ class _RuleSet:
                     out.update(
                         (name, value)
                         for name, value in inbound.items()
-                        if pattern.fullmatch(name) and name not in self.protected
+                        if pattern.fullmatch(name) and name not in protected
                     )
                     continue
                 assert rule.name is not None
                 value = inbound.get(rule.name, rule.value)
                 target = rule.rename or rule.name
-                if value is not None and target not in self.protected:
+                if value is not None and target not in protected:
                     out[target] = value
             elif rule.kind == "insert":
                 assert rule.name is not None
                 assert rule.value is not None
-                if rule.name not in self.protected:
+                if rule.name not in protected:
                     out[rule.name] = rule.value
             else:
-                for name in [n for n in out if n not in self.protected]:
+                for name in [n for n in out if n not in protected]:
                     if name == rule.name or (rule.pattern and rule.pattern.fullmatch(name)):
                         del out[name]
 

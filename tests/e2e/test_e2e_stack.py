@@ -26,9 +26,11 @@ async def test_user_registered_through_the_router_reads_itself_with_its_token(e2
     assert me == {"id": registered["user"]["id"], "role": "USER", "displayName": "E2E"}
 
 
-async def test_guest_reading_me_is_unauthenticated(e2e: Stack) -> None:
-    result = await e2e.gql(ME)
-    assert result.codes == ["UNAUTHENTICATED"]
+async def test_guest_reading_me_is_refused_by_the_router(e2e: Stack) -> None:
+    with e2e.statements("users").capture() as statements:
+        result = await e2e.gql(ME)
+    assert result.codes == ["UNAUTHORIZED_FIELD_OR_TYPE"]  # `me` is @authenticated
+    assert statements == []  # refused before any subgraph was asked
 
 
 async def test_minted_token_for_unknown_account_is_not_found_and_costs_one_statement(

@@ -92,7 +92,7 @@ class DevRunner:
             self._console.say(f"{signum.name}: stopping everything (again to kill at once)")
             stop_requested.set()
 
-        install_stop_handlers(on_stop)
+        remove_stop_handlers = install_stop_handlers(on_stop)
         bring_up = asyncio.create_task(self._bring_up(supervisor), name="bring up")
         stop_wait = asyncio.create_task(stop_requested.wait(), name="stop request")
         try:
@@ -102,6 +102,7 @@ class DevRunner:
                 task.cancel()
             await asyncio.gather(bring_up, stop_wait, return_exceptions=True)
             await supervisor.stop()
+            remove_stop_handlers()
             self._console.say("stopped")
 
     async def _outcome(

@@ -251,8 +251,15 @@ async def _kill_group(pgid: int, leader: asyncio.subprocess.Process | None = Non
         await asyncio.sleep(0.02)
 
 
-def install_stop_handlers(on_stop: Callable[[signal.Signals], None]) -> None:
-    """Call `on_stop` on SIGINT, SIGTERM and SIGHUP instead of dying."""
+def install_stop_handlers(on_stop: Callable[[signal.Signals], None]) -> Callable[[], None]:
+    """Call `on_stop` on SIGINT, SIGTERM and SIGHUP instead of dying; return the undo."""
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    for signum in signals:
         loop.add_signal_handler(signum, on_stop, signum)
+
+    def remove() -> None:
+        for signum in signals:
+            loop.remove_signal_handler(signum)
+
+    return remove

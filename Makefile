@@ -66,8 +66,11 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Compose supergraph.yaml (its subgraphs must be running, e.g. under `make run`) into the
+# git-ignored .run/supergraph.graphql.
 compose: $(STAMP)
-	$(BIN)/python -m router compose --config supergraph.yaml --output supergraph.graphql
+	@mkdir -p .run
+	$(BIN)/python -m router compose --config supergraph.yaml --output .run/supergraph.graphql
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -30,7 +30,7 @@ from shared.keyset import parse_uuid as parse_uuid_value
 from shared.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor
 from shared.validation import FieldCheck
 from subgraphs.media.models import Article, ArticlePlace, ArticleStatus, ArticleTag, Rubric, Tag
-from subgraphs.media.text import clean_search
+from subgraphs.media.text import SLUG_MAX_LENGTH, clean_search
 from subgraphs.media.visibility import Viewer
 
 __all__ = [
@@ -106,9 +106,9 @@ async def load_articles(session: AsyncSession, ids: Sequence[str]) -> list[Artic
 
 
 async def article_by_slug(session: AsyncSession, *, slug: str, viewer: Viewer) -> Article | None:
-    return await session.scalar(
-        select(Article).where(Article.slug == slug[:200], viewer.readable())
-    )
+    if len(slug) > SLUG_MAX_LENGTH:
+        return None
+    return await session.scalar(select(Article).where(Article.slug == slug, viewer.readable()))
 
 
 async def load_rubrics(session: AsyncSession, slugs: Sequence[str]) -> list[Rubric | None]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graphql import FragmentDefinitionNode
+from graphql import DocumentNode, FragmentDefinitionNode
 
 from router.cost import ActualCostCounter, CostEstimator, CostModel, SlicingArgumentError
 from router.cost.config import DemandControlConfig
+from router.pipeline.cache import LruCache
 from router.pipeline.chain import Handler
 from router.pipeline.client import client_name
 from router.pipeline.context import GraphQLResponse, RequestContext
@@ -25,6 +26,7 @@ __all__ = ["COST_LIMIT_EXCEEDED", "CostReport", "DemandControl", "cost_report"]
 
 COST_LIMIT_EXCEEDED = "COST_LIMIT_EXCEEDED"
 _KEPT_MODELS = 4
+_PREPARED_OPERATIONS = 512
 
 
 @dataclass(slots=True)
@@ -35,6 +37,13 @@ class CostReport:
 
     def to_extension(self) -> dict[str, float | None]:
         return {"estimated": self.estimated, "actual": self.actual, "max": self.maximum}
+
+
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    document: DocumentNode
+    estimated: float
+    counter: ActualCostCounter
 
 
 def cost_report(ctx: RequestContext) -> CostReport | None:
@@ -49,6 +58,7 @@ class DemandControl:
         self._enforce = config.mode == "enforce"
         self._list_size = config.strategy.static_estimated.list_size
         self._models: dict[int, CostModel] = {}
+        self._prepared: LruCache[tuple[int, int, int], _Prepared] = LruCache(_PREPARED_OPERATIONS)
 
     def model(self, state: RouterState) -> CostModel:
         """The cost annotations of a supergraph state, read on first use."""
@@ -69,9 +79,21 @@ class DemandControl:
             return self._config.max_per_role[role]
         return self._config.strategy.static_estimated.max
 
-    async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
+    def _prepare(self, ctx: RequestContext) -> _Prepared:
+        """The estimate and the actual-cost counter of this request's operation.
+
+        Both depend on the document and on the variables; an operation without variables
+        is prepared once per supergraph state and document (the entry keeps the document
+        alive, so its id cannot be reused while cached).
+        """
         assert ctx.document is not None
         assert ctx.operation is not None
+        cacheable = not ctx.operation.variable_definitions
+        key = (ctx.state.generation, id(ctx.document), id(ctx.operation))
+        if cacheable:
+            found = self._prepared.get(key)
+            if found is not None:
+                return found
         model = self.model(ctx.state)
         fragments = {
             definition.name.value: definition
@@ -79,7 +101,6 @@ class DemandControl:
             if isinstance(definition, FragmentDefinitionNode)
         }
         schema, variables = ctx.state.api_schema, ctx.variables
-        maximum = self.maximum(ctx)
         estimator = CostEstimator(
             schema=schema,
             model=model,
@@ -88,12 +109,27 @@ class DemandControl:
             list_size=self._list_size,
             strict=self._enforce,
         )
+        prepared = _Prepared(
+            document=ctx.document,
+            estimated=estimator.operation(ctx.operation),
+            counter=ActualCostCounter(
+                schema=schema, model=model, fragments=fragments, variables=variables
+            ),
+        )
+        if cacheable:
+            self._prepared.put(key, prepared)
+        return prepared
+
+    async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
+        assert ctx.operation is not None
+        maximum = self.maximum(ctx)
         try:
-            estimated = estimator.operation(ctx.operation)
+            prepared = self._prepare(ctx)
         except SlicingArgumentError as error:
             return GraphQLResponse(
                 errors=[graphql_error(str(error), code=GRAPHQL_VALIDATION_FAILED)], status=400
             )
+        estimated = prepared.estimated
         report = CostReport(estimated=estimated, maximum=maximum)
         ctx.extras["cost"] = report
         if self._enforce and estimated > maximum:
@@ -111,9 +147,6 @@ class DemandControl:
             )
         response = await call_next(ctx)
         if response.has_data:
-            counter = ActualCostCounter(
-                schema=schema, model=model, fragments=fragments, variables=variables
-            )
-            report.actual = counter.operation(ctx.operation, response.data)
+            report.actual = prepared.counter.operation(ctx.operation, response.data)
         response.extensions["cost"] = report.to_extension()
         return response

@@ -1,0 +1,167 @@
+"""Edge benchmark: what the edge features cost on the gateway workload.
+
+    python -m benchmarks edge [--duration 20] [--warmup 5] [--connections 50] [--redis URL]
+
+Runs the gateway benchmark's setup (its subgraphs on CPU 1 with wrk, the router alone on
+CPU 0, 50 keep-alive connections, a warm-up then a measured window) against the router
+twice: edge features off (today's defaults), then on: demand control enforcing (estimate
+and actual cost on every response), persisted queries (APQ), rate limits per IP and per
+client plus a cost budget, Prometheus metrics and the JSON access log; with `--redis`
+the APQ store and the rate limits live in Redis. The limits are set high enough that
+nothing is refused: what is measured is the price of checking. Prints both rows and
+the throughput ratio, plus the router CPU time per request: on a shared machine RPS moves
+with the neighbours, CPU per request much less (the target is a cost below 15%).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+import yaml
+
+from benchmarks.gateway.run import (
+    DEFAULT_WORKLOAD,
+    HERE,
+    ORIGINAL_SUBGRAPHS,
+    Measurement,
+    _free_port,
+    _measure,
+    _start,
+    _stop,
+    _table,
+    _wait_healthy,
+)
+
+__all__ = ["main"]
+
+BASE: dict[str, Any] = {
+    "traffic_shaping": {"router": {"deduplicate_query": False}, "all": {"deduplicate_query": True}}
+}
+GENEROUS = {"capacity": 10_000_000, "refill_per_second": 10_000_000}
+
+
+def edge_config(redis_url: str | None) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        **BASE,
+        "demand_control": {
+            "enabled": True,
+            "mode": "enforce",
+            "strategy": {"static_estimated": {"max": 1_000_000}},
+        },
+        "persisted_queries": {"enabled": True},
+        "rate_limit": {
+            "enabled": True,
+            "per_ip": GENEROUS,
+            "per_client": GENEROUS,
+            "cost_budget": {"budget": 1e15, "window_seconds": 60},
+        },
+        "telemetry": {"metrics": {"enabled": True}, "access_log": {"enabled": True}},
+    }
+    if redis_url:
+        config["redis"] = {"url": redis_url, "key_prefix": "g2a:bench:"}
+    return config
+
+
+def _check(url: str, body: bytes, expected: dict[str, Any]) -> int:
+    """The router's answer has the expected data; returns its length in bytes."""
+    response = httpx.post(
+        url,
+        content=body,
+        headers={"content-type": "application/json", "apollographql-client-name": "bench"},
+        timeout=30,
+    )
+    answer = response.json()
+    if response.status_code != 200 or answer.get("data") != expected["data"]:
+        raise RuntimeError(f"{url}: wrong answer ({response.status_code})")
+    return len(response.content)
+
+
+def _run(
+    target: str,
+    config: dict[str, Any],
+    *,
+    supergraph: Path,
+    scratch: Path,
+    args: argparse.Namespace,
+) -> Measurement:
+    path = scratch / f"router-{len(list(scratch.glob('router-*.yaml')))}.yaml"
+    path.write_text(yaml.safe_dump(config), encoding="utf-8")
+    port = _free_port()
+    command = [sys.executable, "-m", "router", "serve", "--supergraph", str(supergraph)]
+    command += ["--config", str(path), "--port", str(port), "--no-watch", "--log-level", "warning"]
+    router = _start(command, cpu=0, log=path.with_suffix(".log"))
+    try:
+        _wait_healthy(f"http://127.0.0.1:{port}/health", router)
+        url = f"http://127.0.0.1:{port}/graphql"
+        body = (args.workload / "query.json").read_bytes()
+        expected = json.loads((args.workload / "expected.json").read_bytes())
+        length = _check(url, body, expected)
+        env = {
+            "BENCH_BODY": str(args.workload / "query.json"),
+            "BENCH_EXPECTED_LENGTH": str(length),
+        }
+        return _measure(target, url, pid=router.pid, script=HERE / "post.lua", env=env, args=args)
+    finally:
+        _stop(router)
+
+
+def _cpu_ms(row: Measurement) -> float:
+    """Router CPU time per request: what bounds throughput when the router is saturated."""
+    return float("nan") if row.cpu_percent is None else row.cpu_percent * 10 / row.rps
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks edge", description=__doc__)
+    parser.add_argument("--workload", type=Path, default=DEFAULT_WORKLOAD)
+    parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
+    parser.add_argument("--warmup", type=float, default=5.0, help="warm-up seconds")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--redis", default=None, help="also run with Redis at this URL")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if shutil.which("wrk") is None:
+        print("wrk is required: apt-get install -y wrk", file=sys.stderr)  # noqa: T201
+        return 2
+    rows: list[Measurement] = []
+    with tempfile.TemporaryDirectory(prefix="g2a-edge-bench-") as scratch_dir:
+        scratch = Path(scratch_dir)
+        sub_port = _free_port()
+        command = [sys.executable, "-m", "benchmarks.gateway.subgraphs"]
+        command += ["--port", str(sub_port), "--workload", str(args.workload)]
+        subgraphs = _start(command, cpu=1, log=scratch / "subgraphs.log")
+        try:
+            _wait_healthy(f"http://127.0.0.1:{sub_port}/health", subgraphs)
+            sdl = (args.workload / "benchmark-supergraph.graphql").read_text(encoding="utf-8")
+            supergraph = scratch / "supergraph.graphql"
+            supergraph.write_text(
+                sdl.replace(ORIGINAL_SUBGRAPHS, f"http://127.0.0.1:{sub_port}"), encoding="utf-8"
+            )
+            runs = [("router, edge off", BASE), ("router, edge on (in memory)", edge_config(None))]
+            if args.redis:
+                runs.append(("router, edge on (Redis)", edge_config(args.redis)))
+            for target, config in runs:
+                rows.append(_run(target, config, supergraph=supergraph, scratch=scratch, args=args))
+        finally:
+            _stop(subgraphs)
+    print(_table(rows))  # noqa: T201
+    base = rows[0]
+    for row in rows:
+        print(f"{row.target}: {_cpu_ms(row):.2f} ms of router CPU per request")  # noqa: T201
+    for row in rows[1:]:
+        # On a busy machine RPS moves with the neighbours; CPU per request does not.
+        cpu_cost = 1 - _cpu_ms(base) / _cpu_ms(row)
+        print(  # noqa: T201
+            f"{row.target}: {row.rps / base.rps:.3f}x the RPS; CPU-bound throughput cost"
+            f" {cpu_cost:+.1%} (target < 15%)"
+        )
+    return 0 if all(row.wrong == 0 and row.errors == 0 for row in rows) else 1

@@ -1,12 +1,13 @@
-"""`python -m benchmarks [gateway] [options]`: on-demand benchmarks (not part of `make test`)."""
+"""`python -m benchmarks [gateway|edge] [options]`: on-demand benchmarks (not in `make test`)."""
 
 from __future__ import annotations
 
 import sys
 
+from benchmarks.edge import main as edge
 from benchmarks.gateway.run import main as gateway
 
-BENCHMARKS = {"gateway": gateway}
+BENCHMARKS = {"gateway": gateway, "edge": edge}
 
 
 def main(argv: list[str]) -> int:

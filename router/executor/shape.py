@@ -75,6 +75,7 @@ class _Shaper:
             if plain:  # scalar leaf: no completion needed
                 value = data.get(item.key)
                 if value is None and plain == 2:
+                    self._null_in_non_null(runtime, item, (path, item.key))
                     return _BUBBLE
                 out[item.key] = value
                 continue
@@ -82,7 +83,7 @@ class _Shaper:
                 out[item.key] = runtime
                 continue
             assert item.type is not None
-            value = self.complete(item, item.type, data.get(item.key), (path, item.key))
+            value = self.complete(runtime, item, item.type, data.get(item.key), (path, item.key))
             if value is _BUBBLE:
                 return _BUBBLE
             existing = out.get(item.key)
@@ -92,10 +93,15 @@ class _Shaper:
                 out[item.key] = value
         return None
 
-    def complete(self, item: NField, type_: GraphQLOutputType, value: Any, path: Where) -> Any:
+    def complete(
+        self, parent: str | None, item: NField, type_: GraphQLOutputType, value: Any, path: Where
+    ) -> Any:
         if isinstance(type_, GraphQLNonNull):
-            result = self.complete(item, type_.of_type, value, path)
-            return _BUBBLE if result is None or result is _BUBBLE else result
+            result = self.complete(parent, item, type_.of_type, value, path)
+            if result is None:
+                self._null_in_non_null(parent, item, path)
+                return _BUBBLE
+            return result
         if value is None:
             return None
         if isinstance(type_, GraphQLList):
@@ -103,7 +109,7 @@ class _Shaper:
                 return None
             items = []
             for i, element in enumerate(value):
-                completed = self.complete(item, type_.of_type, element, (path, i))
+                completed = self.complete(parent, item, type_.of_type, element, (path, i))
                 if completed is _BUBBLE:
                     return None
                 items.append(completed)
@@ -131,6 +137,25 @@ class _Shaper:
             runtime = get_named_type(type_).name
         shaped = self.object(item.selections, value, runtime, path)
         return None if shaped is _BUBBLE else shaped
+
+    def _null_in_non_null(self, parent: str | None, item: NField, path: Where) -> None:
+        """A null where the schema forbids one is a field error, unless an error already
+        explains it (same path, an ancestor, a descendant, or a failure without a path)."""
+        where = path_of(path)
+        for error in self.errors:
+            known = error.get("path")
+            if not isinstance(known, list):
+                return
+            shared = min(len(known), len(where))
+            if known[:shared] == where[:shared]:
+                return
+        self.errors.append(
+            {
+                "message": f"Cannot return null for non-nullable field {parent}.{item.name}.",
+                "path": where,
+                "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+            }
+        )
 
 
 def _merge_shaped(target: dict[str, Any], source: dict[str, Any]) -> None:

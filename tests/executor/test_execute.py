@@ -234,8 +234,9 @@ async def test_objects_of_inaccessible_types_are_invisible() -> None:
         {"shop": {"data": {"feed": feed}}},
     )
     # Draft is @inaccessible: the non-null list item cannot be null, so the list goes null,
-    # and `feed: [Entry!]!` takes data with it
-    assert result == {"data": None}
+    # and `feed: [Entry!]!` takes data with it; the error says where the null started
+    assert result["data"] is None
+    assert [e["path"] for e in result["errors"]] == [["feed", 1]]
 
 
 async def test_mutations_run_one_after_another_with_their_entity_fetches_between() -> None:
@@ -361,3 +362,19 @@ async def test_a_missing_entity_without_error_only_leaves_its_fields_null() -> N
     )
     assert [s for s, _ in subgraphs.requests] == ["catalog", "stats"]
     assert result == {"data": {"products": [{"category": {"name": "Tea", "views": None}}]}}
+
+
+async def test_a_null_in_a_non_null_field_without_subgraph_error_is_reported_once() -> None:
+    result, _ = await _run(
+        "inaccessible-enum-and-type",
+        "{ orders { id status } }",
+        {"shop": {"data": {"orders": [{"id": "1", "status": None}]}}},
+    )
+    assert result["data"] is None
+    assert result["errors"] == [
+        {
+            "message": "Cannot return null for non-nullable field Order.status.",
+            "path": ["orders", 0, "status"],
+            "extensions": {"code": "INTERNAL_SERVER_ERROR"},
+        }
+    ]

@@ -55,6 +55,8 @@ def _selection(draw: st.DrawFn, schema: GraphQLSchema, parent: GraphQLNamedType,
     four aliased fields of an object type (arguments filled when they are simple scalars)."""
     if isinstance(parent, GraphQLInterfaceType | GraphQLUnionType):
         members = [t.name for t in schema.get_possible_types(parent)]
+        if not members:
+            return "{ __typename }"
         chosen = draw(st.lists(st.sampled_from(members), min_size=1, unique=True))
         fragments = []
         for name in chosen:

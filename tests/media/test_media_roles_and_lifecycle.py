@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 
@@ -259,3 +260,24 @@ async def test_required_field_set_to_null_is_bad_input(
     error = only_error(body)
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert set(error["extensions"]["fields"]) == {"title", "body"}
+
+
+async def test_concurrent_publishes_emit_one_event_and_the_others_conflict(
+    media_app: tuple[FastAPI, httpx.AsyncClient], identity_headers: Headers
+) -> None:
+    app, client = media_app
+    pro = identity_headers(new_id(), Role.PRO)
+    article = await create_article(client, pro)
+    admin = identity_headers(new_id(), Role.ADMIN)
+
+    results = await asyncio.gather(
+        *(gql(client, PUBLISH, {"input": {"id": article["id"]}}, who) for who in (pro, admin) * 2)
+    )
+
+    assert sorted(tuple(error_codes(body)) for body in results) == [
+        (),
+        ("CONFLICT",),
+        ("CONFLICT",),
+        ("CONFLICT",),
+    ]
+    assert len(await published_events(app, article["id"])) == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -345,3 +346,23 @@ async def test_my_partners_lists_the_callers_applications_in_any_status(
     ]
     assert someone_else["data"]["myPartners"] == []
     assert error_codes(guest) == ["UNAUTHENTICATED"]
+
+
+async def test_concurrent_verifications_emit_one_event_and_the_other_conflicts(
+    rf_app: tuple[FastAPI, httpx.AsyncClient], identity_headers: Headers
+) -> None:
+    app, client = rf_app
+    partner = await apply(client, identity_headers(new_id(), Role.USER))
+    admins = [identity_headers(new_id(), Role.ADMIN) for _ in range(4)]
+
+    results = await asyncio.gather(
+        *(gql(client, VERIFY, {"input": {"id": partner["id"]}}, admin) for admin in admins)
+    )
+
+    assert sorted(tuple(error_codes(body)) for body in results) == [
+        (),
+        ("CONFLICT",),
+        ("CONFLICT",),
+        ("CONFLICT",),
+    ]
+    assert len(await verified_events(app, partner["id"])) == 1

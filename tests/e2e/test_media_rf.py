@@ -193,7 +193,7 @@ async def test_fifty_places_with_cities_partners_and_article_counts_have_no_n_pl
     assert any(node["articleCount"] for node in nodes)
     assert len(media) == 1, media  # every place's articleCount
     assert len(rf) == 2, rf  # partners by place, then their vouchers
-    assert len(atlas) == 2, atlas  # the page of places, then their cities
+    assert len(atlas) <= 2, atlas  # at most: the page of places, their cities
 
 
 NEARBY_PARTNERS = """

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, or_, select, true
+from sqlalchemy import ColumnElement, false, func, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.keyset import (
@@ -31,7 +31,9 @@ __all__ = [
     "CHEAPEST_FIRST",
     "NEWEST_FIRST",
     "PartnerFilter",
+    "VoucherFilter",
     "list_partners",
+    "list_vouchers",
     "load_partners",
     "load_services",
     "load_vouchers",
@@ -159,6 +161,36 @@ async def partners_of(session: AsyncSession, *, owner_id: str) -> list[Partner]:
     return list(rows)
 
 
+@dataclass(frozen=True, slots=True)
+class VoucherFilter:
+    city_id: str | None = None
+    partner_id: str | None = None
+    max_price_points: int | None = None
+
+
+def _on_sale_or_upcoming() -> ColumnElement[bool]:
+    return or_(Voucher.valid_until.is_(None), Voucher.valid_until > func.now())
+
+
+async def list_vouchers(
+    session: AsyncSession, *, where: VoucherFilter, first: int, after: str | None
+) -> Page[Voucher]:
+    """On-sale and upcoming vouchers of VERIFIED partners matching `where`, cheapest first
+    (total in the same statement)."""
+    partners = select(Partner.id).where(Partner.status == PartnerStatus.VERIFIED)
+    if where.city_id is not None:
+        partners = partners.where(Partner.city_id == where.city_id)
+    conditions = [_on_sale_or_upcoming(), Voucher.partner_id.in_(partners)]
+    if where.partner_id is not None:
+        partner = parse_uuid(where.partner_id)
+        conditions.append(Voucher.partner_id == partner if partner else false())
+    if where.max_price_points is not None:
+        conditions.append(Voucher.price_points <= where.max_price_points)
+    return await keyset_page(
+        session, entity=Voucher, keyset=CHEAPEST_FIRST, where=conditions, first=first, after=after
+    )
+
+
 async def voucher_pages(
     session: AsyncSession, *, partner_ids: Sequence[str], first: int, after: str | None
 ) -> list[Page[Voucher]]:
@@ -171,7 +203,7 @@ async def voucher_pages(
         keyset=CHEAPEST_FIRST,
         group=Voucher.partner_id,
         keys=[key for key in keys if key is not None],
-        where=[or_(Voucher.valid_until.is_(None), Voucher.valid_until > func.now())],
+        where=[_on_sale_or_upcoming()],
         first=first,
         after=after,
     )

@@ -285,6 +285,32 @@ async def resolve_my_partners(info: Info) -> list[PartnerType]:
     return [PartnerType.from_model(partner, viewer=viewer) for partner in partners]
 
 
+@strawberry.input
+class VoucherFilter:
+    city_id: strawberry.ID | None = None
+    partner_id: strawberry.ID | None = None
+    max_price_points: int | None = None
+
+    def to_query(self) -> queries.VoucherFilter:
+        return queries.VoucherFilter(
+            city_id=None if self.city_id is None else str(self.city_id),
+            partner_id=None if self.partner_id is None else str(self.partner_id),
+            max_price_points=self.max_price_points,
+        )
+
+
+async def resolve_vouchers(
+    info: Info,
+    first: int = 20,
+    after: str | None = None,
+    filter_: Annotated[VoucherFilter | None, strawberry.argument(name="filter")] = None,
+) -> Connection[VoucherType]:
+    where = filter_.to_query() if filter_ is not None else queries.VoucherFilter()
+    async with info.context.transaction() as session:
+        page = await queries.list_vouchers(session, where=where, first=first, after=after)
+    return connection(page, VoucherType.from_model)
+
+
 async def resolve_voucher(info: Info, id: strawberry.ID) -> VoucherType | None:  # noqa: A002 - GraphQL argument
     return await VoucherType.resolve_reference(info, id)
 
@@ -305,6 +331,13 @@ class Query:
         description="The partners the caller applied for, in any status.",
     )
     voucher: VoucherType | None = strawberry.field(resolver=resolve_voucher)
+    vouchers: Connection[VoucherType] = strawberry.field(
+        resolver=resolve_vouchers,
+        directives=PAGE_DIRECTIVES,
+        description=(
+            "On-sale and upcoming vouchers of verified partners, cheapest first. `first` is 1..100."
+        ),
+    )
 
 
 # -- mutations ----------------------------------------------------------------------------

@@ -206,3 +206,43 @@ async def test_vouchers_first_above_the_maximum_is_bad_input(
         "code": "BAD_USER_INPUT",
         "fields": {"first": "must be between 1 and 100"},
     }
+
+
+async def test_vouchers_of_verified_partners_in_a_city_cheapest_first(
+    rf_client: httpx.AsyncClient, identity_headers: Headers
+) -> None:
+    query = """
+    query Vouchers($first: Int!, $after: String, $filter: VoucherFilter) {
+      vouchers(first: $first, after: $after, filter: $filter) {
+        totalCount edges { node { id pricePoints } } pageInfo { hasNextPage endCursor }
+      }
+    }
+    """
+    city_id = new_id()
+    owner = identity_headers(new_id(), Role.USER)
+    admin = identity_headers(new_id(), Role.ADMIN)
+    verified = await apply(rf_client, owner, cityId=city_id)
+    pending = await apply(rf_client, owner, cityId=city_id)
+    await verify(rf_client, admin, verified["id"])
+    for points in (250, 50, 900, 120):
+        await create_voucher(rf_client, owner, verified["id"], pricePoints=points)
+    await create_voucher(rf_client, owner, pending["id"], pricePoints=10)
+
+    def variables(after: str | None = None, **filters: object) -> dict[str, object]:
+        return {"first": 2, "after": after, "filter": {"cityId": city_id, **filters}}
+
+    first = (await gql(rf_client, query, variables()))["data"]["vouchers"]
+    second = (await gql(rf_client, query, variables(first["pageInfo"]["endCursor"])))["data"][
+        "vouchers"
+    ]
+    cheap = (await gql(rf_client, query, variables(maxPricePoints=200)))["data"]["vouchers"]
+
+    assert first["totalCount"] == 4  # the pending partner's voucher is not on sale
+    assert [e["node"]["pricePoints"] for e in first["edges"] + second["edges"]] == [
+        50,
+        120,
+        250,
+        900,
+    ]
+    assert second["pageInfo"]["hasNextPage"] is False
+    assert [e["node"]["pricePoints"] for e in cheap["edges"]] == [50, 120]

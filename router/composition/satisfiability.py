@@ -29,6 +29,7 @@ from router.composition.supergraph import Supergraph
 _MAX_STATES = 200_000
 Provided = frozenset[tuple[str, str]]
 Conditions = frozenset[tuple[str, bool]]
+Partition = tuple[str | None, frozenset["Option"]]  # (mutation partition's subgraph, options)
 _NOTHING: Provided = frozenset()
 
 
@@ -42,10 +43,14 @@ class Option:
 
 @dataclass(frozen=True)
 class _State:
+    """A supergraph path and where the subgraphs can be on it. Below a top-level mutation
+    field several subgraphs resolve, the options are partitioned by that subgraph."""
+
     type: str
-    options: frozenset[Option]
+    partitions: tuple[Partition, ...]
     path: tuple[str, ...]  # operation kind, then field names and `... on T`
     conditions: Conditions = frozenset()  # progressive @override labels decided on this path
+    mutation: str | None = None  # the partitioned top-level mutation field
 
 
 class _Subgraphs:
@@ -286,71 +291,157 @@ class _Subgraphs:
 def check_satisfiability(
     supergraph: Supergraph, subgraphs: list[Subgraph], metas: list[Metadata]
 ) -> list[CompositionError]:
-    """Walk depth first like Apollo (last edge first), skipping a state when the same type was
+    return _Walk(_Subgraphs(supergraph, subgraphs, metas)).run()
+
+
+class _Walk:
+    """Depth first like Apollo (last edge first), skipping a state when the same type was
     already visited with a subset of its subgraphs (and of its override conditions); each
     failing field of a visited state is one error, so counts match Apollo's. A field under a
-    progressive `@override` label is checked with the label both on and off."""
-    graph = _Subgraphs(supergraph, subgraphs, metas)
-    errors: list[CompositionError] = []
-    visits: dict[str, list[tuple[frozenset[int], Conditions]]] = {}
-    stack: list[_State] = []
-    for kind, root in supergraph.roots.items():
-        roots = frozenset(Option(i) for i, s in enumerate(subgraphs) if root in s.types)
-        stack.append(_State(root, roots, (kind,)))
-    handled = 0
-    while stack and handled < _MAX_STATES:
-        state = stack.pop()
-        indexes = frozenset(o.index for o in state.options)
-        previous = visits.setdefault(state.type, [])
-        if any(indexes >= seen and state.conditions >= decided for seen, decided in previous):
-            continue
-        previous.append((indexes, state.conditions))
-        handled += 1
-        typedef = supergraph.types.get(state.type)
-        if typedef is None:
-            continue
-        is_root = state.type in supergraph.roots.values()
-        candidates = state.options if is_root else graph.closure(state.type, state.options)
+    progressive `@override` label is checked with the label both on and off. A top-level
+    mutation field several subgraphs resolve is checked per subgraph (it is called once): it
+    fails only when it fails from every one of them."""
+
+    def __init__(self, graph: _Subgraphs) -> None:
+        self.graph = graph
+        self.errors: list[CompositionError] = []
+        self.visits: dict[str, list[tuple[frozenset[int], Conditions]]] = {}
+        self.stack: list[_State] = []
+        # Top-level mutation field -> subgraph -> errors found below it from that subgraph.
+        self.mutations: dict[str, dict[str, list[CompositionError]]] = {}
+
+    def run(self) -> list[CompositionError]:
+        supergraph, subgraphs = self.graph.supergraph, self.graph.subgraphs
+        for kind, root in supergraph.roots.items():
+            roots = frozenset(Option(i) for i, s in enumerate(subgraphs) if root in s.types)
+            self.stack.append(_State(root, ((None, roots),), (kind,)))
+        handled = 0
+        while self.stack and handled < _MAX_STATES:
+            state = self.stack.pop()
+            if self._visited(state):
+                continue
+            handled += 1
+            typedef = supergraph.types.get(state.type)
+            if typedef is not None:
+                self._visit(state, typedef)
+        return self.errors + self._mutation_errors()
+
+    def _visited(self, state: _State) -> bool:
+        """Skip when every partition was seen with a subset of its subgraphs (recording the
+        ones that were not)."""
+        previous = self.visits.setdefault(state.type, [])
+        skips = []
+        for _, options in state.partitions:
+            indexes = frozenset(o.index for o in options)
+            seen = any(indexes >= i and state.conditions >= c for i, c in previous)
+            if not seen:
+                previous.append((indexes, state.conditions))
+            skips.append(seen)
+        return all(skips)
+
+    def _report(self, state: _State, partition: str | None, error: CompositionError) -> None:
+        if state.mutation is None or partition is None:
+            self.errors.append(error)
+        else:
+            self.mutations[state.mutation][partition].append(error)
+
+    def _visit(self, state: _State, typedef: TypeDef) -> None:
         for field_def in typedef.fields.values():
-            if field_def.has("inaccessible"):
-                continue
-            path = (*state.path, field_def.name)
-            branches = _branches(graph, state, typedef.name, field_def.name)
-            outcomes = [
-                (
-                    conditions,
-                    _resolving(
-                        graph, state, candidates, typedef, field_def.name, conditions=conditions
-                    ),
-                )
-                for conditions in branches
-            ]
-            if not all(resolving for _, resolving in outcomes):
-                errors.append(_error(subgraphs, state, typedef, field_def.name, path))
-                continue
-            target = supergraph.types.get(base_type(field_def.type))
-            mismatch = next(
-                (
-                    m
-                    for _, resolving in outcomes
-                    if (m := _runtime_mismatch(graph, typedef, field_def, resolving)) is not None
-                ),
-                None,
+            if not field_def.has("inaccessible"):
+                self._take_field(state, typedef, field_def)
+        for runtime in _runtime_types(self.graph.supergraph, typedef):
+            partitions = tuple(
+                (name, _downcast(self.graph, typedef.name, options, runtime))
+                for name, options in state.partitions
             )
-            if mismatch is not None:
-                errors.append(_mismatch_error(typedef, field_def, path, mismatch))
-                continue
-            if target is not None and target.is_composite:
-                stack.extend(
-                    _State(target.name, resolving, path, conditions)
-                    for conditions, resolving in outcomes
-                )
-        for runtime in _runtime_types(supergraph, typedef):
-            options = _downcast(graph, typedef.name, state.options, runtime)
-            if options:
+            if all(options for _, options in partitions):
                 path = (*state.path, f"... on {runtime}")
-                stack.append(_State(runtime, options, path, state.conditions))
-    return errors
+                self.stack.append(
+                    _State(runtime, partitions, path, state.conditions, state.mutation)
+                )
+
+    def _take_field(self, state: _State, typedef: TypeDef, field_def: Field) -> None:
+        graph = self.graph
+        path = (*state.path, field_def.name)
+        is_root = state.type in graph.supergraph.roots.values()
+        branches = _branches(graph, state, typedef.name, field_def.name)
+        alive: list[tuple[str | None, list[frozenset[Option]]]] = []
+        for name, options in state.partitions:
+            candidates = options if is_root else graph.closure(state.type, options)
+            outcomes = [
+                _resolving(graph, options, candidates, typedef, field_def.name, conditions=c)
+                for c in branches
+            ]
+            if all(outcomes):
+                alive.append((name, outcomes))
+            else:
+                error = _error(graph.subgraphs, options, typedef, field_def.name, path)
+                self._report(state, name, error)
+        if not alive:
+            return
+        for branch in range(len(branches)):
+            union = frozenset().union(*(outcomes[branch] for _, outcomes in alive))
+            mismatch = _runtime_mismatch(graph, typedef, field_def, union)
+            if mismatch is not None:
+                self.errors.append(_mismatch_error(typedef, field_def, path, mismatch))
+                return
+        target = graph.supergraph.types.get(base_type(field_def.type))
+        if target is None or not target.is_composite:
+            return
+        for branch, conditions in enumerate(branches):
+            partitions = tuple((name, outcomes[branch]) for name, outcomes in alive)
+            split = self._split_mutation(state, field_def, partitions)
+            if split is not None:
+                self.stack.append(
+                    _State(target.name, split, path, conditions, field_def.coordinate)
+                )
+            else:
+                self.stack.append(_State(target.name, partitions, path, conditions, state.mutation))
+
+    def _split_mutation(
+        self, state: _State, field_def: Field, partitions: tuple[Partition, ...]
+    ) -> tuple[Partition, ...] | None:
+        """Options per subgraph below a top-level mutation field several subgraphs resolve."""
+        if state.path != ("mutation",) or len(partitions) != 1:
+            return None
+        options = partitions[0][1]
+        indexes = sorted({o.index for o in options})
+        if len(indexes) < 2:
+            return None
+        by_subgraph = self.mutations.setdefault(field_def.coordinate, {})
+        split = []
+        for index in indexes:
+            name = self.graph.subgraphs[index].name
+            by_subgraph.setdefault(name, [])
+            split.append((name, frozenset(o for o in options if o.index == index)))
+        return tuple(split)
+
+    def _mutation_errors(self) -> list[CompositionError]:
+        errors = []
+        for coordinate, by_subgraph in self.mutations.items():
+            if any(not found for found in by_subgraph.values()):
+                continue
+            parts = [
+                (
+                    f'Supergraph API queries using the mutation field "{coordinate}" at '
+                    "top-level must be satisfiable without needing to call that field from "
+                    "multiple subgraphs, but every subgraph with that field encounters "
+                    "satisfiability errors. Please fix these satisfiability errors for (at "
+                    "least) one of the following subgraphs with the mutation field:"
+                )
+            ]
+            for subgraph, found in by_subgraph.items():
+                parts.append(
+                    f'- When calling "{coordinate}" at top-level from subgraph "{subgraph}":'
+                )
+                parts += ["  " + line for error in found for line in error.message.split("\n")]
+            type_name, field_name = coordinate.split(".")
+            errors.append(
+                CompositionError(
+                    "SATISFIABILITY_ERROR", "\n".join(parts), type=type_name, field=field_name
+                )
+            )
+        return errors
 
 
 def _is_shared(supergraph: Supergraph, typedef: TypeDef, field_def: Field) -> bool:
@@ -473,7 +564,7 @@ def _downcast(
 
 def _resolving(
     graph: _Subgraphs,
-    state: _State,
+    options: frozenset[Option],
     candidates: frozenset[Option],
     typedef: TypeDef,
     field: str,
@@ -490,7 +581,7 @@ def _resolving(
         return resolving
     # An interface field a subgraph lacks can still be asked of each implementation it knows.
     exploded = []
-    for option in state.options:
+    for option in options:
         subgraph = graph.subgraphs[option.index]
         implementations = [t.name for t in subgraph.types.values() if typedef.name in t.interfaces]
         if implementations and all(
@@ -514,9 +605,13 @@ def _query(path: tuple[str, ...]) -> str:
 
 
 def _error(
-    subgraphs: list[Subgraph], state: _State, typedef: TypeDef, field: str, path: tuple[str, ...]
+    subgraphs: list[Subgraph],
+    options: frozenset[Option],
+    typedef: TypeDef,
+    field: str,
+    path: tuple[str, ...],
 ) -> CompositionError:
-    indexes = sorted({o.index for o in state.options})
+    indexes = sorted({o.index for o in options})
     origins = ", ".join(f'"{subgraphs[i].name}"' for i in indexes)
     message = (
         f"The following supergraph API query:\n{_query(path)}\ncannot be satisfied by the "

@@ -139,7 +139,11 @@ class SupergraphGenerator:
         ]
         queries += self.provided_queries
         root = "extend type Query" if fed1 else "type Query"
-        return "\n".join([body, *stubs, root + " { " + " ".join(queries) + " }"])
+        parts = [body, *stubs, root + " { " + " ".join(queries) + " }"]
+        if not fed1 and owned and rng.random() < 0.3:
+            entity = rng.choice(owned)
+            parts.append(f"type Mutation {{ touch{entity}(id: ID!): {entity} @shareable }}")
+        return "\n".join(parts)
 
     def _labeled(self, name: str) -> str:
         """A value interface whose implementations differ per subgraph."""

@@ -202,7 +202,9 @@ def _asymmetric_only(algorithms: list[str]) -> list[str]:
 class JwksConfig(_Section):
     """One JWK Set (Apollo's `authentication.router.jwt.jwks[]`): from a URL or a file."""
 
-    url: str | None = Field(default=None, description="http(s) URL of the JWK Set")
+    url: str | None = Field(
+        default=None, pattern=r"^https?://", description="http(s) URL of the JWK Set"
+    )
     file: Path | None = Field(default=None, description="a JWK Set on disk")
     issuers: list[str] = Field(
         default_factory=list, description="accepted `iss` values (empty: any issuer)"
@@ -294,7 +296,7 @@ class AuthorizationConfig(_Section):
         default=False, description="refuse every request without a valid token (401)"
     )
     directives: AuthorizationDirectivesConfig = AuthorizationDirectivesConfig()
-    policies: dict[str, str] = Field(
+    policies: dict[str, Annotated[str, Field(pattern=r"^[\w.]+:\w+$")]] = Field(
         default_factory=dict,
         description="policy name -> 'module:callable' (a `Policy`); `role:<ROLE>` policies are "
         "built in; a policy the supergraph names but nobody registers always denies",

@@ -53,6 +53,7 @@ class _Restorer:
         self.schema = schema
         self.variables = variables
         self.errors: list[dict[str, Any]] = []
+        self._reported: set[tuple[str | int, ...]] = set()
 
     def included(self, directives: tuple[DirectiveNode, ...]) -> bool:
         for directive in directives:
@@ -70,6 +71,19 @@ class _Restorer:
             if bool(value) == (name == "skip"):
                 return False
         return True
+
+    def report(self, path: list[str | int]) -> None:
+        """One error per response position (a key selected twice is reported once)."""
+        marker = tuple(path)
+        if marker not in self._reported:
+            self._reported.add(marker)
+            self.errors.append(
+                {
+                    "message": _MESSAGE,
+                    "path": path,
+                    "extensions": {"code": UNAUTHORIZED_FIELD_OR_TYPE},
+                }
+            )
 
     def applies(self, conditions: tuple[str, ...], runtime: str | None) -> bool:
         for condition in conditions:
@@ -101,13 +115,7 @@ class _Restorer:
             if entry.node is None:
                 inserted = inserted or key not in value
                 value[key] = None
-                self.errors.append(
-                    {
-                        "message": _MESSAGE,
-                        "path": _path_list((path, key)),
-                        "extensions": {"code": UNAUTHORIZED_FIELD_OR_TYPE},
-                    }
-                )
+                self.report(_path_list((path, key)))
                 bubble = bubble or isinstance(entry.type, GraphQLNonNull)
             elif key in value:
                 completed = self.complete(value[key], entry.type, entry.node, (path, key))

@@ -46,14 +46,16 @@ class JwksServer:
     keys: list[dict[str, Any]] = field(default_factory=list)
     fetches: int = 0
     url: str = ""
+    down: bool = False  # answer 503 instead of the keys
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         self.fetches += 1
-        body = json.dumps({"keys": self.keys}).encode()
+        status = 503 if self.down else 200
+        body = b"down" if self.down else json.dumps({"keys": self.keys}).encode()
         headers = [(b"content-type", b"application/json")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
@@ -272,3 +274,20 @@ async def test_hs256_still_works_next_to_jwks(make_router: RouterFactory, tmp_pa
     rs = signed_token(key, kid="k1", sub="u-rs")
     assert (await router.post(ME, headers=bearer(hs))).json()["data"]["me"]["id"] == "u-hs"
     assert (await router.post(ME, headers=bearer(rs))).json()["data"]["me"]["id"] == "u-rs"
+
+
+async def test_jwks_outage_keeps_the_keys_already_known(
+    make_router: RouterFactory, jwks_server: JwksServer
+) -> None:
+    key = rsa_key()
+    jwks_server.keys = [public_jwk(key, "k1")]
+    # A poll interval so short that every request tries to reload the set.
+    source = {"url": jwks_server.url, "issuers": [ISSUER], "poll_interval": "1ms"}
+    router = await make_router({"authentication": jwks_config(source)})
+    token = signed_token(key, kid="k1", sub="u-steady")
+    assert (await router.post(ME, headers=bearer(token))).json()["data"]["me"]["id"] == "u-steady"
+    jwks_server.down = True
+    fetches = jwks_server.fetches
+    second = await router.post(ME, headers=bearer(token))
+    assert jwks_server.fetches > fetches  # it did try, and failed
+    assert second.json()["data"]["me"]["id"] == "u-steady"

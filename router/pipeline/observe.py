@@ -74,8 +74,10 @@ class Observe:
         cost = cost_report(ctx)
         metrics = self._metrics
         if metrics is not None:
-            metrics.requests.labels(operation, client, str(status)).inc()
-            metrics.duration.labels(operation, client).observe(seconds)
+            operation_label = metrics.operation_label(operation)
+            client_label = metrics.client_label(client)
+            metrics.requests.labels(operation_label, client_label, str(status)).inc()
+            metrics.duration.labels(operation_label, client_label).observe(seconds)
             for code in refused:
                 metrics.refusals.labels(code).inc()
             if cost is not None:
@@ -83,7 +85,7 @@ class Observe:
                 if cost.actual is not None:
                     metrics.cost.labels("actual").observe(cost.actual)
             if ctx.extras.get("persisted_unknown"):
-                metrics.unknown_documents.labels(client).inc()
+                metrics.unknown_documents.labels(client_label).inc()
         if self._access_log is not None:
             write_access_log(
                 self._access_log,

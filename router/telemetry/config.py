@@ -14,6 +14,12 @@ class _Section(BaseModel):
 class MetricsConfig(_Section):
     enabled: bool = False
     path: str = Field(default="/metrics", pattern=r"^/")
+    max_label_values: int = Field(
+        default=500,
+        ge=1,
+        description="distinct operation (and client) names kept as labels; later ones "
+        "count as __other__",
+    )
 
 
 class TracingConfig(_Section):

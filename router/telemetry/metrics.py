@@ -22,11 +22,34 @@ from prometheus_client.registry import Collector
 
 from router.pipeline.cache import LruCache
 
-__all__ = ["CONTENT_TYPE", "RouterMetrics"]
+__all__ = ["CONTENT_TYPE", "OTHER", "BoundedLabel", "RouterMetrics"]
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _COST_BUCKETS = (1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 100000)
+
+
+OTHER = "__other__"
+
+
+class BoundedLabel:
+    """Label values chosen by clients (operation and client names), capped in number.
+
+    The first `limit` distinct values are kept; later ones are reported as `__other__`,
+    so a client inventing names cannot grow the registry without bound.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._seen: set[str] = set()
+
+    def __call__(self, value: str) -> str:
+        if value in self._seen:
+            return value
+        if len(self._seen) < self._limit:
+            self._seen.add(value)
+            return value
+        return OTHER
 
 
 class _PlanCacheCollector(Collector):
@@ -50,7 +73,14 @@ class _PlanCacheCollector(Collector):
 
 
 class RouterMetrics:
-    def __init__(self, *, plans: Callable[[], LruCache[object, object]] | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        plans: Callable[[], LruCache[object, object]] | None = None,
+        label_limit: int = 500,
+    ) -> None:
+        self.operation_label = BoundedLabel(label_limit)
+        self.client_label = BoundedLabel(label_limit)
         self.registry = CollectorRegistry(auto_describe=True)
         registry = self.registry
         self.requests = Counter(

@@ -45,7 +45,11 @@ class Telemetry:
         cls, config: TelemetryConfig, *, plans: Callable[[], LruCache[Any, Any]] | None = None
     ) -> Telemetry:
         return cls(
-            metrics=RouterMetrics(plans=plans) if config.metrics.enabled else None,
+            metrics=(
+                RouterMetrics(plans=plans, label_limit=config.metrics.max_label_values)
+                if config.metrics.enabled
+                else None
+            ),
             tracing=Tracing(config.tracing) if config.tracing.enabled else None,
             access_log=(
                 access_logger(stdout=config.access_log.stdout)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from router_fakes import FakeSubgraph, make_token
@@ -135,3 +139,60 @@ async def test_access_log_is_one_json_line_per_request(
     assert invalid["status"] == 400
     assert invalid["errors"] == ["GRAPHQL_VALIDATION_FAILED"]
     assert invalid["user"] is None
+
+
+async def test_operation_names_beyond_the_label_limit_count_as_other(
+    make_router: RouterFactory,
+) -> None:
+    config = {"telemetry": {"metrics": {"enabled": True, "max_label_values": 2}}}
+    router = await make_router(config)
+    for name in ("A", "B", "C", "D", "A"):
+        await router.post(f"query {name} {{ __typename }}")
+    text = (await router.client.get("/metrics")).text
+    requests = "router_http_requests_total"
+    assert metric(text, requests, client="", operation="A", status="200") == 2
+    assert metric(text, requests, client="", operation="B", status="200") == 1
+    assert metric(text, requests, client="", operation="__other__", status="200") == 2
+    assert 'operation="C"' not in text
+
+
+async def test_spans_are_exported_over_otlp_http(make_router: RouterFactory) -> None:
+    received: list[tuple[str, str, bytes]] = []
+
+    class Collector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["content-length"]))
+            received.append((self.path, self.headers["content-type"], body))
+            self.send_response(200)
+            self.send_header("content-type", "application/x-protobuf")
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *_: Any) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Collector)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}/v1/traces"
+        config = {"telemetry": {"tracing": {"enabled": True, "otlp_endpoint": endpoint}}}
+        router = await make_router(config)
+        assert (await router.post(PRODUCTS)).status_code == 200
+        await asyncio.to_thread(router.app.telemetry.shutdown)  # flushes the batch
+    finally:
+        server.shutdown()
+        server.server_close()
+    exported = ExportTraceServiceRequest()
+    for path, content_type, body in received:
+        assert path == "/v1/traces"
+        assert content_type == "application/x-protobuf"
+        exported.MergeFromString(body)
+    names = sorted(
+        span.name
+        for resource in exported.resource_spans
+        for scope in resource.scope_spans
+        for span in scope.spans
+    )
+    assert names.count("subgraph.fetch") == 2
+    assert {"router.request", "graphql.parse", "graphql.validate", "router.plan"} <= set(names)

@@ -33,7 +33,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from shared.dev.procfs import cmdline, is_running
+from shared.dev.procfs import cmdline, is_running, parent_pid
 from shared.dev.supervisor import ChildSpec, Console
 
 __all__ = ["EmbeddedPostgres", "EmbeddedPostgresError", "free_port"]
@@ -129,8 +129,9 @@ class EmbeddedPostgres:
     async def clear_stale_postmaster(self, *, console: Console, grace_seconds: float) -> None:
         """Deal with a postmaster.pid a crashed earlier run left behind.
 
-        If its server still runs (the runner was killed with SIGKILL), stop it cleanly; if its
-        process is gone, remove the file (a reused PID would make PostgreSQL refuse to start).
+        If its server still runs (the runner was killed with SIGKILL), stop it cleanly, unless
+        a live runner is its parent (refused); if its process is gone, remove the file (a
+        reused PID would make PostgreSQL refuse to start).
         """
         try:
             pid = int(self.pid_file.read_text(encoding="utf-8").split("\n", 1)[0])
@@ -139,6 +140,12 @@ class EmbeddedPostgres:
         except ValueError:
             pid = 0
         if pid and _is_postmaster_of(pid, self.data_dir):
+            runner = parent_pid(pid)
+            if runner is not None and "shared.dev" in (cmdline(runner) or []):
+                raise EmbeddedPostgresError(
+                    f"{self.data_dir} is in use by another runner (pid {runner}); stop it "
+                    "first, or give this one its own DEV_PGDATA"
+                )
             console.say(f"stopping the PostgreSQL an earlier run left running (pid {pid})")
             for signum, wait_seconds in (
                 (signal.SIGINT, grace_seconds),

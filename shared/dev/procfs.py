@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["cmdline", "group_alive", "is_running"]
+__all__ = ["cmdline", "group_alive", "is_running", "parent_pid"]
 
 _PROC = Path("/proc")
 
@@ -35,6 +35,12 @@ def is_running(pid: int) -> bool:
         return True
     fields = _stat_fields(pid)
     return fields is not None and fields[0] != "Z"
+
+
+def parent_pid(pid: int) -> int | None:
+    """The parent of `pid`, or None when it is gone (or there is no /proc)."""
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields is not None else None
 
 
 def group_alive(pgid: int) -> bool:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from shared.dev.health import NotHealthyError, busy_ports, wait_http_ok
 from shared.dev.leftovers import Registry
+from shared.dev.lock import RunDirectoryInUseError, hold_run_directory
 from shared.dev.postgres import EmbeddedPostgres, EmbeddedPostgresError
 from shared.dev.settings import DevSettings
 from shared.dev.supergraph import (
@@ -77,6 +78,14 @@ class DevRunner:
 
     async def run(self) -> int:
         """Start everything, wait for a stop request or a death, stop everything."""
+        try:
+            with hold_run_directory(self._run_dir):
+                return await self._run()
+        except RunDirectoryInUseError as error:
+            self._console.say(f"cannot start: {error}")
+            return 1
+
+    async def _run(self) -> int:
         supervisor = Supervisor(
             console=self._console,
             grace_seconds=self._settings.dev_stop_grace_seconds,

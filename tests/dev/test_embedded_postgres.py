@@ -8,6 +8,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from dev_processes import is_alive
 
-from shared.dev.postgres import EmbeddedPostgres
+from shared.dev.postgres import EmbeddedPostgres, EmbeddedPostgresError
 from shared.dev.supervisor import Console, as_user
 
 pytestmark = pytest.mark.slow
@@ -103,3 +104,37 @@ async def test_the_server_starts_and_creates_the_database_once(
         server.send_signal(signal.SIGINT)
         await server.wait()
     assert not postgres.pid_file.exists()
+
+
+async def test_a_postmaster_a_live_runner_owns_is_refused_not_stopped(
+    postgres: EmbeddedPostgres,
+) -> None:
+    spec = postgres.server_spec()
+    # A stand-in for a live `python -m shared.dev run` that started the server.
+    script = (
+        "import subprocess, sys, time; "
+        f"subprocess.Popen({list(spec.argv)!r}, **{as_user(spec.user)!r}); time.sleep(600)"
+    )
+    runner = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, "shared.dev", "run", start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while not (postgres.pid_file.exists() and "ready" in postgres.pid_file.read_text()):
+            assert time.monotonic() < deadline, "the server never got ready"
+            await asyncio.sleep(0.1)
+        server = int(postgres.pid_file.read_text().split()[0])
+
+        with pytest.raises(
+            EmbeddedPostgresError, match=f"in use by another runner \\(pid {runner.pid}\\)"
+        ):
+            await postgres.clear_stale_postmaster(console=Console(io.StringIO()), grace_seconds=5)
+
+        assert is_alive(server)
+    finally:
+        os.killpg(runner.pid, signal.SIGINT)  # the server: fast shutdown; the stand-in: exits
+        await runner.wait()
+        for _ in range(300):
+            if not postgres.pid_file.exists():
+                break
+            await asyncio.sleep(0.1)

@@ -6,6 +6,7 @@ In-process: the refusals come before anything is started, so no database is need
 from __future__ import annotations
 
 import io
+import os
 import signal
 import socket
 import textwrap
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.dev.lock import hold_run_directory
 from shared.dev.runner import DevRunner
 from shared.dev.settings import DevSettings
 from shared.dev.supervisor import Console
@@ -75,3 +77,18 @@ async def test_a_taken_port_is_named(tmp_path: Path, taken_port: int) -> None:
     assert code == 1
     assert f"port(s) already in use: users 127.0.0.1:{taken_port}" in output
     assert "DEV_PORT_OFFSET" in output
+
+
+async def test_a_run_directory_another_runner_holds_is_refused(tmp_path: Path) -> None:
+    with hold_run_directory(tmp_path / "run"):
+        code, output = await run_with("subgraphs: {}\n", tmp_path)
+
+    assert code == 1
+    assert f"another runner (pid {os.getpid()}) is using {tmp_path / 'run'}" in output
+
+
+async def test_the_run_directory_is_free_again_after_a_run(tmp_path: Path) -> None:
+    await run_with("subgraphs: {}\n", tmp_path)
+
+    with hold_run_directory(tmp_path / "run"):
+        pass

@@ -80,7 +80,8 @@ class Authorize:
             if prepared is not None and prepared.generation == state.generation:
                 return prepared
         index = AuthorizationIndex.from_supergraph(state.supergraph)
-        used = frozenset().union(*(r.policy_names() for r in index.fields.values()))
+        requirements = (*index.fields.values(), *index.types.values())
+        used = frozenset().union(*(r.policy_names() for r in requirements))
         self.policies.warn_unknown(used)
         prepared = _Prepared(
             generation=state.generation,

@@ -76,11 +76,12 @@ class Cors:
             await self._preflight(scope, send, origin, requested_method)
             return
         if not self.allows(origin):
-            await self._app(scope, receive, send)
-            return
-        extra = self._common(origin)
-        if self._expose:
-            extra.append((b"access-control-expose-headers", self._expose.encode("latin-1")))
+            # No CORS headers, but caches must still key on the origin.
+            extra = [] if self._any else [(b"vary", b"Origin")]
+        else:
+            extra = self._common(origin)
+            if self._expose:
+                extra.append((b"access-control-expose-headers", self._expose.encode("latin-1")))
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -68,6 +68,7 @@ async def test_actual_requests_carry_cors_headers_only_for_allowed_origins(
     other = await router.post("{ users { id } }", headers={"origin": "https://evil.example"})
     assert other.status_code == 200
     assert "access-control-allow-origin" not in other.headers
+    assert other.headers["vary"] == "Origin"
 
 
 async def test_without_cors_configuration_options_is_not_answered(

@@ -16,10 +16,15 @@ with the neighbours, CPU per request much less (the target is a cost below 15%).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import logging
+import os
 import shutil
+import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +52,7 @@ BASE: dict[str, Any] = {
 GENEROUS = {"capacity": 10_000_000, "refill_per_second": 10_000_000}
 
 
-def edge_config(redis_url: str | None) -> dict[str, Any]:
+def edge_config(redis_url: str | None, *, access_log_stdout: bool = True) -> dict[str, Any]:
     config: dict[str, Any] = {
         **BASE,
         "demand_control": {
@@ -62,7 +67,10 @@ def edge_config(redis_url: str | None) -> dict[str, Any]:
             "per_client": GENEROUS,
             "cost_budget": {"budget": 1e15, "window_seconds": 60},
         },
-        "telemetry": {"metrics": {"enabled": True}, "access_log": {"enabled": True}},
+        "telemetry": {
+            "metrics": {"enabled": True},
+            "access_log": {"enabled": True, "stdout": access_log_stdout},
+        },
     }
     if redis_url:
         config["redis"] = {"url": redis_url, "key_prefix": "g2a:bench:"}
@@ -124,7 +132,73 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmup", type=float, default=5.0, help="warm-up seconds")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--redis", default=None, help="also run with Redis at this URL")
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead of wrk: N sequential requests straight into the ASGI app, off and on"
+        " alternated over 5 rounds, reporting the router's own CPU time per request",
+    )
     return parser
+
+
+async def _asgi_cpu_ms(app: Any, body: bytes, count: int) -> float:
+    """Router CPU (process time) per request, calling the ASGI app with no HTTP around it."""
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/graphql",
+        "query_string": b"",
+        "client": ("127.0.0.1", 50000),
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"apollographql-client-name", b"bench"),
+        ],
+    }
+    statuses: list[int] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            statuses.append(message["status"])
+
+    started = time.process_time()
+    for _ in range(count):
+        await app(scope, receive, send)
+    elapsed = time.process_time() - started
+    if any(status != 200 for status in statuses):
+        raise RuntimeError(f"non-200 answers: {sorted(set(statuses))}")
+    return elapsed * 1000 / count
+
+
+async def _in_process(supergraph: Path, args: argparse.Namespace) -> dict[str, list[float]]:
+    from router.app import RouterApp
+    from router.config import RouterConfig
+    from router.reload import FileSupergraphSource, StateHolder, build_state
+
+    logging.getLogger("router.access").addHandler(logging.FileHandler(os.devnull))
+    body = (args.workload / "query.json").read_bytes()
+    apps = {}
+    # In process the access log goes to a file handler (os.devnull), not to stdout.
+    edge = edge_config(args.redis, access_log_stdout=False)
+    for name, raw in (("off", BASE), ("on", edge)):
+        config = RouterConfig.model_validate(raw)
+        state = build_state(FileSupergraphSource(supergraph), config)
+        apps[name] = RouterApp(config=config, holder=StateHolder(state), watch=False)
+    results: dict[str, list[float]] = {"off": [], "on": []}
+    try:
+        for app in apps.values():
+            await _asgi_cpu_ms(app, body, 50)  # warm caches and connections
+        for _ in range(5):
+            for name, app in apps.items():
+                results[name].append(await _asgi_cpu_ms(app, body, args.in_process))
+    finally:
+        for app in apps.values():
+            await app.shutdown()
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -146,6 +220,13 @@ def main(argv: list[str] | None = None) -> int:
             supergraph.write_text(
                 sdl.replace(ORIGINAL_SUBGRAPHS, f"http://127.0.0.1:{sub_port}"), encoding="utf-8"
             )
+            if args.in_process:
+                cpu = asyncio.run(_in_process(supergraph, args))
+                off, on = statistics.median(cpu["off"]), statistics.median(cpu["on"])
+                print(f"router CPU per request, edge off: {off:.3f} ms {cpu['off']}")  # noqa: T201
+                print(f"router CPU per request, edge on:  {on:.3f} ms {cpu['on']}")  # noqa: T201
+                print(f"CPU-bound throughput cost of the edge: {1 - off / on:+.1%}")  # noqa: T201
+                return 0
             runs = [("router, edge off", BASE), ("router, edge on (in memory)", edge_config(None))]
             if args.redis:
                 runs.append(("router, edge on (Redis)", edge_config(args.redis)))

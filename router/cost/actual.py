@@ -100,15 +100,29 @@ class ActualCostCounter(CostWalker):
             if value is None:
                 continue
             total += field.arguments
-            if not field.depth:
-                total += self._one(field, value)
-            elif field.depth == 1 and isinstance(value, list):
-                for item in value:
-                    if item is not None:
-                        total += self._one(field, item)
-            else:
+            if field.depth > 1 or (field.depth == 1 and type(value) is not list):
                 total += self._nested(field, value, field.depth)
+                continue
+            items = value if field.depth else (value,)
+            children = field.children
+            if children is None and field.child_type is not None:
+                children = self._object_children(field)
+            if children is None:
+                total += sum(self._one(field, item) for item in items if item is not None)
+                continue
+            weight = field.weight
+            for item in items:
+                if type(item) is dict:
+                    total += weight + self._sum(children, item)
         return total
+
+    def _object_children(self, field: _Weighed) -> list[_Weighed] | None:
+        """The child fields of a field of object type (abstract types vary per object)."""
+        child_type, selection_set = field.child_type, field.selection_set
+        if not isinstance(child_type, GraphQLObjectType) or selection_set is None:
+            return None
+        field.children = self._fields(selection_set, child_type, child_type.name)
+        return field.children
 
     def _nested(self, field: _Weighed, value: Any, depth: int) -> float:
         if not depth:
@@ -121,10 +135,8 @@ class ActualCostCounter(CostWalker):
         child_type, selection_set = field.child_type, field.selection_set
         if child_type is None or selection_set is None or not isinstance(value, dict):
             return float(field.weight)
-        if isinstance(child_type, GraphQLObjectType):
-            children = field.children
-            if children is None:
-                children = field.children = self._fields(selection_set, child_type, child_type.name)
+        children = field.children or self._object_children(field)
+        if children is not None:
             return field.weight + self._sum(children, value)
         weight = field.weight
         typename = value.get("__typename")

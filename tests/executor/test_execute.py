@@ -378,3 +378,17 @@ async def test_a_null_in_a_non_null_field_without_subgraph_error_is_reported_onc
             "extensions": {"code": "INTERNAL_SERVER_ERROR"},
         }
     ]
+
+
+async def test_representations_sent_to_an_interface_object_name_the_interface() -> None:
+    result, subgraphs = await _run(
+        "interface-object-fields-on-concrete-types",
+        "{ admins { level bio } }",
+        {
+            "accounts": {"data": {"admins": [{"level": 3, "id": "a1", "__typename": "Admin"}]}},
+            "profiles": _entities(lambda rep: {"__typename": "Account", "bio": f"bio {rep['id']}"}),
+        },
+    )
+    sent = subgraphs.requests[1][1]["variables"]["representations"]
+    assert sent == [{"__typename": "Account", "id": "a1"}]
+    assert result == {"data": {"admins": [{"level": 3, "bio": "bio a1"}]}}

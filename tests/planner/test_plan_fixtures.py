@@ -98,3 +98,34 @@ def test_mutation_root_fields_run_strictly_in_order() -> None:
     assert plan["kind"] == "Sequence"
     services = [node["serviceName"] for node in plan["nodes"]]
     assert services == ["a", "b", "a"]
+
+
+def test_plan_json_has_apollo_node_shapes() -> None:
+    node = _plan("condition-hoisted-over-whole-fetch").to_json()["node"]
+    assert node["kind"] == "Condition"
+    assert (node["condition"], node["elseClause"]) == ("withProduct", None)
+    first, flatten = node["ifClause"]["nodes"]
+    assert first["kind"] == "Fetch"
+    assert (first["serviceName"], first["operationKind"]) == ("a", "query")
+    assert first["variableUsages"] == ["withProduct"]
+    assert flatten["kind"] == "Flatten"
+    assert flatten["path"] == ["product"]
+    assert flatten["node"]["requires"] == [
+        {
+            "kind": "InlineFragment",
+            "typeCondition": "Product",
+            "selections": [
+                {"kind": "Field", "name": "__typename"},
+                {"kind": "Field", "name": "id"},
+            ],
+        }
+    ]
+
+
+def test_representations_for_an_interface_object_carry_the_interface_name() -> None:
+    sequence = _plan("interface-object-fields-on-concrete-types").to_json()["node"]
+    flatten = sequence["nodes"][1]
+    assert flatten["node"]["serviceName"] == "profiles"
+    assert flatten["node"]["inputRewrites"] == [
+        {"kind": "ValueSetter", "path": ["... on Admin", "__typename"], "setValueTo": "Account"}
+    ]

@@ -9,11 +9,13 @@ the errors returned are all those of the first failing stage.
 
 from __future__ import annotations
 
+from graphql.language import DocumentNode
+
 from router.composition.errors import CompositionError
 from router.composition.graphql_rules import check_graphql_rules
 from router.composition.merge import merge_subgraphs
 from router.composition.metadata import compute_metadata
-from router.composition.parse import parse_subgraph
+from router.composition.parse import build_subgraph, parse_document
 from router.composition.postmerge import post_merge_checks
 from router.composition.printer import print_supergraph
 from router.composition.satisfiability import check_satisfiability
@@ -55,11 +57,12 @@ def compose(sources: list[SubgraphSource]) -> CompositionResult:
 def _build_subgraphs(
     sources: list[SubgraphSource],
 ) -> tuple[list[Subgraph], list[CompositionError]]:
-    """Expand each subgraph and check it on its own, as Apollo builds subgraphs: SDL errors
-    first, then GraphQL validity, then (federation 2 subgraphs only) the federation rules;
-    federation 1 subgraphs get those after their upgrade."""
+    """Expand each subgraph and check it on its own, as Apollo builds subgraphs: syntax errors
+    (of any subgraph) first, then SDL errors, then GraphQL validity, then (federation 2
+    subgraphs only) the federation rules; federation 1 subgraphs get those after their
+    upgrade."""
     errors: list[CompositionError] = []
-    subgraphs: list[Subgraph] = []
+    documents: list[tuple[SubgraphSource, DocumentNode]] = []
     seen: set[str] = set()
     for source in sorted(sources, key=lambda s: s.name):
         if source.name in seen:
@@ -72,7 +75,16 @@ def _build_subgraphs(
             )
             continue
         seen.add(source.name)
-        parsed = parse_subgraph(source)
+        document = parse_document(source)
+        if isinstance(document, CompositionError):
+            errors.append(document)
+        else:
+            documents.append((source, document))
+    if errors:  # syntax errors stop everything, before any subgraph is built
+        return [], errors
+    subgraphs: list[Subgraph] = []
+    for source, document in documents:
+        parsed = build_subgraph(source, document)
         if isinstance(parsed, list):
             errors += parsed
             continue

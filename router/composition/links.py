@@ -137,5 +137,11 @@ def _imports(node: DirectiveNode, errors: list[CompositionError], name: str) -> 
                 original = fields.get("name", "").removeprefix("@")
                 imports[fields.get("as", original).removeprefix("@")] = original
             else:
-                errors.append(invalid_graphql(name, f"Invalid @link import {print_ast(value)}"))
+                errors.append(
+                    CompositionError(
+                        "INVALID_LINK_DIRECTIVE_USAGE",
+                        f'[{name}] Cannot import unknown element "{print_ast(value)}".',
+                        subgraph=name,
+                    )
+                )
     return imports

@@ -32,12 +32,11 @@ from graphql.language import (
     TypeExtensionNode,
     UnionTypeDefinitionNode,
     UnionTypeExtensionNode,
-    Visitor,
     parse,
     print_ast,
-    visit,
 )
 
+from router.composition.directive_rules import check_directive_applications
 from router.composition.errors import CompositionError
 from router.composition.links import invalid_graphql, resolve_links
 from router.composition.model import (
@@ -54,7 +53,6 @@ from router.composition.model import (
 )
 from router.composition.sources import SubgraphSource
 from router.composition.subgraph import (
-    FEDERATION_DIRECTIVES,
     Subgraph,
 )
 
@@ -69,12 +67,18 @@ _INPUT_NODES = (InputObjectTypeDefinitionNode, InputObjectTypeExtensionNode)
 _SCALAR_NODES = (ScalarTypeDefinitionNode, ScalarTypeExtensionNode)
 
 
-def parse_subgraph(source: SubgraphSource) -> Subgraph | list[CompositionError]:
-    """Build the subgraph model; INVALID_GRAPHQL (and link errors) when the SDL is not usable."""
+def parse_document(source: SubgraphSource) -> DocumentNode | CompositionError:
+    """The SDL's syntax tree, or its syntax error (INVALID_GRAPHQL)."""
     try:
-        document = parse(source.sdl, no_location=True)
+        return parse(source.sdl, no_location=True)
     except GraphQLSyntaxError as exc:
-        return [_invalid(source.name, exc.message)]
+        return _invalid(source.name, exc.message)
+
+
+def build_subgraph(
+    source: SubgraphSource, document: DocumentNode
+) -> Subgraph | list[CompositionError]:
+    """Build the subgraph model; INVALID_GRAPHQL (and link errors) when the SDL is not usable."""
     subgraph = Subgraph(name=source.name, url=source.url)
     errors: list[CompositionError] = []
     schema_nodes: list[SchemaDefinitionNode | SchemaExtensionNode] = [
@@ -94,37 +98,8 @@ def parse_subgraph(source: SubgraphSource) -> Subgraph | list[CompositionError]:
         if default in subgraph.types:
             subgraph.roots[kind] = default
     _check_references(subgraph, errors)
-    _check_directive_names(document, subgraph, errors)
+    check_directive_applications(document, subgraph, errors)
     return errors or subgraph
-
-
-_BUILT_IN_DIRECTIVES = frozenset({"deprecated", "specifiedBy", "include", "skip", "oneOf", "link"})
-
-
-def _check_directive_names(
-    document: DocumentNode, subgraph: Subgraph, errors: list[CompositionError]
-) -> None:
-    """Every applied directive must be defined, built in, or named by a `@link` (one error per
-    application, as GraphQL validation reports them)."""
-    known = set(subgraph.federation_names) | _BUILT_IN_DIRECTIVES
-    known |= {d.name.value for d in document.definitions if isinstance(d, DirectiveDefinitionNode)}
-    unknown: list[str] = []
-
-    class Collector(Visitor):
-        def enter_directive(self, node: DirectiveNode, *_: object) -> None:
-            if node.name.value not in known:
-                unknown.append(node.name.value)
-
-    visit(document, Collector())
-    for name in unknown:
-        message = f'Unknown directive "@{name}".'
-        if not subgraph.fed2 and name in FEDERATION_DIRECTIVES:
-            message = (
-                f'Unknown directive "@{name}". If you meant the "@{name}" federation 2 directive, '
-                "note that this schema is a federation 1 schema. To be a federation 2 schema, it "
-                "needs to @link to the federation specifcation v2."
-            )
-        errors.append(_invalid(subgraph.name, message))
 
 
 def _invalid(subgraph: str, message: str) -> CompositionError:

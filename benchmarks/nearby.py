@@ -13,7 +13,8 @@ alike:
   (parsing, validation, resolver, JSON) as the router calls it, minus the network;
 - `service`: `subgraphs.guru.service.nearby` alone (session + the one statement);
 - `btree`: the alternative docs/guru-index.md rejects, a B-tree on (lat, lng) with a
-  bounding box and exact haversine on every candidate, same page, raw asyncpg.
+  bounding box and exact haversine on every candidate, same page, through the same kind of
+  session (so the two differ only in their SQL).
 
 It prints p50 / p95 / p99 and mean hits per page, and the plan of one query. Nothing is
 asserted.
@@ -37,6 +38,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+from sqlalchemy import text
 from sqlalchemy.dialects import postgresql
 
 from shared.geo import EARTH_RADIUS_METERS, GeoPointInput, LatLng
@@ -62,15 +64,17 @@ BTREE_BASELINE = """
 SELECT kind, entity_id, d FROM (
   SELECT kind, entity_id,
          2 * 6371008.8 * asin(least(1, sqrt(
-           power(sin((radians(lat) - radians($1)) / 2), 2)
-           + cos(radians($1)) * cos(radians(lat)) * power(sin((radians(lng) - radians($2)) / 2), 2)
+           power(sin((radians(lat) - radians(:lat)) / 2), 2)
+           + cos(radians(:lat)) * cos(radians(lat))
+             * power(sin((radians(lng) - radians(:lng)) / 2), 2)
          ))) AS d
   FROM guru.geo_items
-  WHERE lat BETWEEN $3 AND $4 AND lng BETWEEN $5 AND $6 AND kind IN ('PLACE', 'PARTNER')
+  WHERE lat BETWEEN :south AND :north AND lng BETWEEN :west AND :east
+    AND kind IN ('PLACE', 'PARTNER')
 ) AS candidates
-WHERE d <= $7
+WHERE d <= :radius
 ORDER BY d, kind, entity_id
-LIMIT $8
+LIMIT :limit
 """
 
 Call = Callable[[GeoPointInput, int], Awaitable[int]]
@@ -146,22 +150,29 @@ async def _time_interleaved(
     return results
 
 
-def _btree_call(connection: asyncpg.Connection, first: int) -> Call:
+def _btree_call(sessions: Any, first: int) -> Call:
+    statement = text(BTREE_BASELINE)
+
     async def btree(centre: GeoPointInput, radius: int) -> int:
         d_lat = math.degrees(radius / EARTH_RADIUS_METERS)
         widest = min(89.9, abs(centre.lat) + d_lat)
         d_lng = math.degrees(radius / (EARTH_RADIUS_METERS * math.cos(math.radians(widest))))
-        rows = await connection.fetch(
-            BTREE_BASELINE,
-            centre.lat,
-            centre.lng,
-            centre.lat - d_lat,
-            centre.lat + d_lat,
-            centre.lng - d_lng,
-            centre.lng + d_lng,
-            float(radius),
-            first + 1,
-        )
+        async with sessions() as session:
+            rows = (
+                await session.execute(
+                    statement,
+                    {
+                        "lat": centre.lat,
+                        "lng": centre.lng,
+                        "south": centre.lat - d_lat,
+                        "north": centre.lat + d_lat,
+                        "west": centre.lng - d_lng,
+                        "east": centre.lng + d_lng,
+                        "radius": float(radius),
+                        "limit": first + 1,
+                    },
+                )
+            ).all()
         return min(len(rows), first)
 
     return btree
@@ -189,7 +200,6 @@ async def _bench(url: str, dsn: str, queries: int, first: int) -> None:
             )
         return len(page.hits)
 
-    connection = await asyncpg.connect(dsn)
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(
@@ -206,21 +216,20 @@ async def _bench(url: str, dsn: str, queries: int, first: int) -> None:
             assert "errors" not in body, body
             return len(body["data"]["nearby"]["edges"])
 
-        calls = {"graphql": graphql, "service": service, "btree": _btree_call(connection, first)}
+        calls = {"graphql": graphql, "service": service, "btree": _btree_call(sessions, first)}
         for radius in RADII:
             results = await _time_interleaved(calls, centres, radius)
             for name, (timings, hits) in results.items():
                 print(_summary(f"{name} r={radius // 1000} km", timings, hits))  # noqa: T201
-    await connection.close()
     await _explain(dsn, centres[0])
 
 
 async def _explain(dsn: str, centre: GeoPointInput) -> None:
     """The plan of one 20 km query: the KNN scan and the page fetch, rows each touches."""
-    statement = nearby_statement(
+    statement, values = nearby_statement(
         LatLng(lat=centre.lat, lng=centre.lng), 20_000, EXPOSED_KINDS, limit=20
     )
-    compiled = statement.compile(
+    compiled = statement.params(values).compile(
         dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
     )
     connection = await asyncpg.connect(dsn)

@@ -11,6 +11,7 @@ which is `2R·asin(chord/2)` (equal to `shared.geo.haversine_meters`). Pages are
 
 from __future__ import annotations
 
+import functools
 import math
 import uuid
 from collections.abc import Sequence
@@ -18,8 +19,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Double, Select, and_, func, literal, select, tuple_
-from sqlalchemy.dialects.postgresql import array, insert
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Double,
+    Integer,
+    Select,
+    String,
+    Uuid,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    select,
+    tuple_,
+)
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import BadUserInput, NotFound
@@ -154,10 +170,56 @@ def chord_of(meters: float) -> float:
     return 2.0 * math.sin(min(meters / EARTH_RADIUS_METERS, math.pi) / 2.0)
 
 
-def _cube(*coordinates: Sequence[float]) -> ColumnElement[Any]:
-    arrays = [array([literal(value, Double) for value in values]) for values in coordinates]
-    cube: ColumnElement[Any] = func.cube(*arrays, type_=Cube())
-    return cube
+def _cube_text(point: tuple[float, float, float]) -> str:
+    """A zero-volume cube at `point` in `cube`'s text form (repr round-trips floats)."""
+    x, y, z = point
+    return f"({x!r}, {y!r}, {z!r})"
+
+
+@functools.cache
+def _nearby_statement(*, paged: bool) -> Select[tuple[str, uuid.UUID, float, float]]:
+    """Built once per shape (building SQLAlchemy constructs costs more than running them);
+    every value is a bound parameter, see `nearby_statement`."""
+    origin = cast(bindparam("origin", type_=String), Cube())
+    reach = bindparam("reach", type_=Double)
+    limit = bindparam("limit", type_=Integer)
+    chord = GeoItem.position.op("<->", return_type=Double)(origin)
+    conditions: list[ColumnElement[bool]] = [
+        GeoItem.kind.in_(bindparam("kinds", expanding=True)),
+        chord <= reach,
+    ]
+    if paged:
+        conditions.append(
+            tuple_(chord, GeoItem.kind, GeoItem.entity_id)
+            > tuple_(
+                bindparam("after_chord", type_=Double),
+                bindparam("after_kind", type_=String),
+                bindparam("after_id", type_=Uuid),
+            )
+        )
+    within = GeoItem.position.op("<@", return_type=Boolean)
+    nearest = (
+        select(chord.label("chord"))
+        .where(within(func.cube_enlarge(origin, reach, 3, type_=Cube())), *conditions)
+        .order_by(chord)
+        .limit(limit)
+        .subquery("nearest")
+    )
+    page_reach = (
+        select(func.max(nearest.c.chord).label("reach"))
+        .having(func.count() > 0)  # no row at all when nothing is in reach
+        .cte("page_reach")
+    )
+    page_box = func.cube_enlarge(origin, page_reach.c.reach, 3, type_=Cube())
+    meters = 2 * EARTH_RADIUS_METERS * func.asin(func.least(1.0, chord * 0.5))
+    return (
+        select(GeoItem.kind, GeoItem.entity_id, meters.label("distance"), chord.label("chord"))
+        .select_from(page_reach)
+        .join(GeoItem, within(page_box))
+        .where(*conditions)
+        .order_by(chord, GeoItem.kind, GeoItem.entity_id)
+        .limit(limit)
+    )
 
 
 def nearby_statement(
@@ -167,54 +229,29 @@ def nearby_statement(
     *,
     limit: int,
     after: NearbyPosition | None = None,
-) -> Select[tuple[str, uuid.UUID, float, float]]:
-    """The one statement behind `nearby` (public for EXPLAIN in benchmarks/nearby.py).
+) -> tuple[Select[tuple[str, uuid.UUID, float, float]], dict[str, Any]]:
+    """The one statement behind `nearby` and its parameters (public for EXPLAIN in
+    benchmarks/nearby.py): up to `limit + 1` rows, nearest first.
 
     Two GiST-indexed steps. `page_reach`: a KNN scan (`ORDER BY position <-> origin`) walks
-    the index nearest-first inside the box around the circle and stops after `limit + 1`
+    the index nearest-first inside the cube around the circle and stops after `limit + 1`
     rows; the farthest of them bounds the page. The page itself is then every row within
     that (small) reach, sorted by (chord, kind, id), so equal distances (a partner at a
     place) still page deterministically. Both steps read about one page of rows.
     """
-    origin = unit_vector(center)
-    reach = chord_of(radius_meters)
-    chord = GeoItem.position.op("<->", return_type=Double)(_cube(origin))
-    conditions: list[ColumnElement[bool]] = [
-        GeoItem.kind.in_([kind.value for kind in kinds]),
-        chord <= reach,
-    ]
+    values: dict[str, Any] = {
+        "origin": _cube_text(unit_vector(center)),
+        "reach": chord_of(radius_meters),
+        "limit": limit + 1,
+        "kinds": [kind.value for kind in kinds],
+    }
     if after is not None:
-        conditions.append(
-            tuple_(chord, GeoItem.kind, GeoItem.entity_id)
-            > tuple_(literal(after.chord, Double), literal(after.kind), literal(after.entity_id))
-        )
-    circle_box = _cube([c - reach for c in origin], [c + reach for c in origin])
-    nearest = (
-        select(chord.label("chord"))
-        .where(GeoItem.position.op("<@", return_type=Boolean)(circle_box), *conditions)
-        .order_by(chord)
-        .limit(limit + 1)
-        .subquery("nearest")
-    )
-    page_reach = (
-        select(func.max(nearest.c.chord).label("reach"))
-        .having(func.count() > 0)  # no row at all when nothing is in reach
-        .cte("page_reach")
-    )
-    page_box = func.cube(
-        array([literal(c, Double) - page_reach.c.reach for c in origin]),
-        array([literal(c, Double) + page_reach.c.reach for c in origin]),
-        type_=Cube(),
-    )
-    meters = 2 * EARTH_RADIUS_METERS * func.asin(func.least(1.0, chord * 0.5))
-    return (
-        select(GeoItem.kind, GeoItem.entity_id, meters.label("distance"), chord.label("chord"))
-        .select_from(page_reach)
-        .join(GeoItem, GeoItem.position.op("<@", return_type=Boolean)(page_box))
-        .where(*conditions)
-        .order_by(chord, GeoItem.kind, GeoItem.entity_id)
-        .limit(limit + 1)
-    )
+        values |= {
+            "after_chord": after.chord,
+            "after_kind": after.kind,
+            "after_id": after.entity_id,
+        }
+    return _nearby_statement(paged=after is not None), values
 
 
 def _clean_first(value: int) -> int:
@@ -251,8 +288,8 @@ async def nearby(
         check.errors["kinds"] = "must name at least one kind (or be omitted)"
     check.done()
     position = _decode_nearby_cursor(after) if after is not None else None
-    statement = nearby_statement(center, radius, wanted, limit=limit, after=position)
-    rows = (await session.execute(statement)).all()
+    statement, values = nearby_statement(center, radius, wanted, limit=limit, after=position)
+    rows = (await session.execute(statement, values)).all()
     hits = [
         NearbyHit(
             kind=ItemKind(row.kind),

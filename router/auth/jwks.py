@@ -72,6 +72,7 @@ class JwksSource:
         self._unknown_refresh_at: float | None = None
         self._lock = asyncio.Lock()
         self.loads = 0  # completed reload attempts (observable in tests)
+        self.generation = 0  # bumped whenever the keys are replaced
 
     @property
     def name(self) -> str:
@@ -129,6 +130,7 @@ class JwksSource:
             try:
                 self._jwks = _keys(await self._fetch())
                 self._built = {}
+                self.generation += 1
             except (OSError, ValueError, httpx.HTTPError) as exc:
                 logger.warning(
                     "cannot load JWKS %s: %s (keeping %d known keys)",

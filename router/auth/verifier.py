@@ -12,10 +12,19 @@ The token's header `alg` decides the path, from an allow-list:
 Every token needs `exp` and `sub`; `nbf` and `iat` are honoured; `leeway_seconds`
 absorbs clock skew. Failures are `InvalidTokenError` (or `ExpiredTokenError`), with a
 message safe to show the caller.
+
+Verified tokens are remembered (bounded LRU keyed by the token text), so a client
+repeating its token costs a lookup, not a signature check: an entry serves until the
+token expires and, for JWKS keys, only while its source's key set is the one that
+verified it and for at most one `poll_interval` (so a rotated-out key stops working at
+the next reload, as without the cache). Refused tokens are never remembered.
 """
 
 from __future__ import annotations
 
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -35,6 +44,26 @@ class ExpiredTokenError(InvalidTokenError):
     """The token was valid but has expired."""
 
 
+_REMEMBERED = 10_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    claims: dict[str, Any]
+    expires: float  # `exp` + leeway, wall clock
+    source: JwksSource | None  # None: HS256
+    generation: int  # the source's key-set generation that verified it
+    recheck_at: float  # monotonic; JWKS tokens are verified again from here
+
+    def still_good(self) -> bool:
+        if time.time() >= self.expires:
+            return False
+        source = self.source
+        return source is None or (
+            source.generation == self.generation and time.monotonic() < self.recheck_at
+        )
+
+
 class TokenVerifier:
     def __init__(self, config: JwtConfig) -> None:
         self._config = config
@@ -43,21 +72,39 @@ class TokenVerifier:
             JwksSource(source, unknown_kid_refresh_interval=config.unknown_kid_refresh_interval)
             for source in config.jwks
         ]
+        self._verified: OrderedDict[str, _Verified] = OrderedDict()
 
     async def verify(self, token: str) -> dict[str, Any]:
         """The token's verified claims."""
+        remembered = self._verified.get(token)
+        if remembered is not None:
+            if remembered.still_good():
+                self._verified.move_to_end(token)
+                return remembered.claims
+            del self._verified[token]
         try:
             header = jwt.get_unverified_header(token)
             algorithm = header.get("alg")
             if algorithm == "HS256" and self._secret is not None:
-                return self._hs256(token, self._secret)
-            if isinstance(algorithm, str) and algorithm != "HS256":
-                return await self._jwks(token, algorithm, header.get("kid"))
+                claims, source = self._hs256(token, self._secret), None
+            elif isinstance(algorithm, str) and algorithm != "HS256":
+                claims, source = await self._jwks(token, algorithm, header.get("kid"))
+            else:
+                raise InvalidTokenError("the access token is invalid")
         except jwt.ExpiredSignatureError:
             raise ExpiredTokenError("the access token has expired") from None
         except jwt.InvalidTokenError:
-            pass
-        raise InvalidTokenError("the access token is invalid")
+            raise InvalidTokenError("the access token is invalid") from None
+        self._remember(token, claims, source)
+        return claims
+
+    def _remember(self, token: str, claims: dict[str, Any], source: JwksSource | None) -> None:
+        expires = float(claims["exp"]) + self._config.leeway_seconds
+        recheck_at = time.monotonic() + (source.config.poll_interval if source else 0.0)
+        generation = source.generation if source else 0
+        self._verified[token] = _Verified(claims, expires, source, generation, recheck_at)
+        if len(self._verified) > _REMEMBERED:
+            self._verified.popitem(last=False)
 
     def _options(self, *, issuer: bool, audience: bool) -> Options:
         required = ["exp", "sub"]
@@ -80,7 +127,9 @@ class TokenVerifier:
         )
         return claims
 
-    async def _jwks(self, token: str, algorithm: str, kid: object) -> dict[str, Any]:
+    async def _jwks(
+        self, token: str, algorithm: str, kid: object
+    ) -> tuple[dict[str, Any], JwksSource]:
         unverified = jwt.decode(token, options={"verify_signature": False})
         issuer = unverified.get("iss")
         key_id = kid if isinstance(kid, str) else None
@@ -102,5 +151,5 @@ class TokenVerifier:
                     )
                 except jwt.InvalidSignatureError:
                     continue
-                return claims
+                return claims, source
         raise jwt.InvalidTokenError("no key verifies the token")

@@ -78,6 +78,7 @@ class Entry:
 class Node:
     entries: list[Entry]
     order: tuple[str, ...]  # the response keys the client asked for here, in order
+    static_type: str | None  # the position's object type; None when abstract
     typename: bool = False  # the rewritten selection carries TYPENAME_KEY
 
 
@@ -242,7 +243,12 @@ class _Filter:
         )
         selections = (*inner.selections, _TYPENAME_FIELD) if typename else inner.selections
         kept.append(replace(selection, selection_set=SelectionSetNode(selections=selections)))
-        node = Node(entries=inner.entries, order=tuple(inner.order), typename=typename)
+        node = Node(
+            entries=inner.entries,
+            order=tuple(inner.order),
+            static_type=None if is_abstract_type(child_type) else child_type.name,
+            typename=typename,
+        )
         part.entries.append(Entry(key, definition.type, (), directives, node))
 
     def _fragment_body(self, selection_set: SelectionSetNode, target: GraphQLNamedType) -> _Part:
@@ -319,8 +325,9 @@ def filter_operation(
     operation = select_operation(document, operation_name)
     assert operation is not None
     walker = _Filter(schema, index, denied, _fragments(document))
-    part = walker.selection_set(operation.selection_set, _root_type(schema, operation))
-    root = Node(entries=part.entries, order=tuple(part.order))
+    root_type = _root_type(schema, operation)
+    part = walker.selection_set(operation.selection_set, root_type)
+    root = Node(entries=part.entries, order=tuple(part.order), static_type=root_type.name)
     if not part.selections:
         return Filtered(document=None, query="", root=root)
     new_operation = replace(operation, selection_set=SelectionSetNode(selections=part.selections))

@@ -18,12 +18,10 @@ from graphql import (
     BooleanValueNode,
     DirectiveNode,
     GraphQLList,
-    GraphQLNamedType,
     GraphQLNonNull,
     GraphQLOutputType,
     GraphQLSchema,
     VariableNode,
-    get_named_type,
     is_abstract_type,
     is_object_type,
 )
@@ -101,12 +99,10 @@ class _Restorer:
                 return False
         return True
 
-    def object(
-        self, value: dict[str, Any], node: Node, static: GraphQLNamedType, path: Path
-    ) -> Any:
+    def object(self, value: dict[str, Any], node: Node, path: Path) -> Any:
         runtime = value.pop(TYPENAME_KEY, None) if node.typename else None
-        if runtime is None and is_object_type(static):
-            runtime = static.name
+        if runtime is None:
+            runtime = node.static_type
         bubble = inserted = False
         for entry in node.entries:
             if not self.included(entry.directives) or not self.applies(entry.conditions, runtime):
@@ -148,7 +144,7 @@ class _Restorer:
             return value
         if not isinstance(value, dict):
             return value
-        shaped = self.object(value, node, get_named_type(type_), path)
+        shaped = self.object(value, node, path)
         return None if shaped is _BUBBLE else shaped
 
 
@@ -156,11 +152,10 @@ def restore(
     data: dict[str, Any],
     *,
     root: Node,
-    root_type: GraphQLNamedType,
     schema: GraphQLSchema,
     variables: Mapping[str, Any],
 ) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(data with the removed fields back as null, their errors)."""
     restorer = _Restorer(schema, variables)
-    shaped = restorer.object(data, root, root_type, None)
+    shaped = restorer.object(data, root, None)
     return (None if shaped is _BUBBLE else shaped), restorer.errors

@@ -30,7 +30,6 @@ from router.authorization import (
     requirements_of,
     restore,
 )
-from router.authorization.filter import select_operation
 from router.config import AuthorizationConfig
 from router.pipeline.cache import LruCache
 from router.pipeline.chain import Handler
@@ -141,16 +140,8 @@ class Authorize:
             finally:
                 ctx.request = request
         if isinstance(response.data, dict):
-            operation = select_operation(document, request.operation_name)
-            assert operation is not None
-            root_type = schema.get_root_type(operation.operation)
-            assert root_type is not None
             response.data, errors = restore(
-                response.data,
-                root=filtered.root,
-                root_type=root_type,
-                schema=schema,
-                variables=ctx.variables,
+                response.data, root=filtered.root, schema=schema, variables=ctx.variables
             )
             response.errors = [*errors, *response.errors]
         return response

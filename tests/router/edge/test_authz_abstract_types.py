@@ -86,14 +86,7 @@ def run(
     touched = requirements_of(SCHEMA, INDEX, document, None)
     denied = frozenset(r for r in touched if not r.satisfied_by(identity, lambda _: False))
     filtered = filter_operation(SCHEMA, INDEX, document, None, denied)
-    assert SCHEMA.query_type is not None
-    data, errors = restore(
-        data_for_rewritten,
-        root=filtered.root,
-        root_type=SCHEMA.query_type,
-        schema=SCHEMA,
-        variables={},
-    )
+    data, errors = restore(data_for_rewritten, root=filtered.root, schema=SCHEMA, variables={})
     return filtered.query, data, errors
 
 

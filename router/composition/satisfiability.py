@@ -361,42 +361,44 @@ class _Walk:
                 )
 
     def _take_field(self, state: _State, typedef: TypeDef, field_def: Field) -> None:
+        """One supergraph edge per override-label assignment (Apollo's graph has an edge per
+        condition): each is checked, and reported, on its own."""
+        for conditions in _branches(self.graph, state, typedef.name, field_def.name):
+            self._take_edge(state, typedef, field_def, conditions)
+
+    def _take_edge(
+        self, state: _State, typedef: TypeDef, field_def: Field, conditions: Conditions
+    ) -> None:
         graph = self.graph
         path = (*state.path, field_def.name)
         is_root = state.type in graph.supergraph.roots.values()
-        branches = _branches(graph, state, typedef.name, field_def.name)
-        alive: list[tuple[str | None, list[frozenset[Option]]]] = []
+        alive: list[Partition] = []
         for name, options in state.partitions:
             candidates = options if is_root else graph.closure(state.type, options)
-            outcomes = [
-                _resolving(graph, options, candidates, typedef, field_def.name, conditions=c)
-                for c in branches
-            ]
-            if all(outcomes):
-                alive.append((name, outcomes))
+            resolving = _resolving(
+                graph, options, candidates, typedef, field_def.name, conditions=conditions
+            )
+            if resolving:
+                alive.append((name, resolving))
             else:
                 error = _error(graph.subgraphs, options, typedef, field_def.name, path)
                 self._report(state, name, error)
         if not alive:
             return
-        for branch in range(len(branches)):
-            union = frozenset().union(*(outcomes[branch] for _, outcomes in alive))
-            mismatch = _runtime_mismatch(graph, typedef, field_def, union)
-            if mismatch is not None:
-                self.errors.append(_mismatch_error(typedef, field_def, path, mismatch))
-                return
+        union = frozenset().union(*(options for _, options in alive))
+        mismatch = _runtime_mismatch(graph, typedef, field_def, union)
+        if mismatch is not None:
+            self.errors.append(_mismatch_error(typedef, field_def, path, mismatch))
+            return
         target = graph.supergraph.types.get(base_type(field_def.type))
         if target is None or not target.is_composite:
             return
-        for branch, conditions in enumerate(branches):
-            partitions = tuple((name, outcomes[branch]) for name, outcomes in alive)
-            split = self._split_mutation(state, field_def, partitions)
-            if split is not None:
-                self.stack.append(
-                    _State(target.name, split, path, conditions, field_def.coordinate)
-                )
-            else:
-                self.stack.append(_State(target.name, partitions, path, conditions, state.mutation))
+        partitions = tuple(alive)
+        split = self._split_mutation(state, field_def, partitions)
+        if split is not None:
+            self.stack.append(_State(target.name, split, path, conditions, field_def.coordinate))
+        else:
+            self.stack.append(_State(target.name, partitions, path, conditions, state.mutation))
 
     def _split_mutation(
         self, state: _State, field_def: Field, partitions: tuple[Partition, ...]

@@ -177,13 +177,8 @@ class SupergraphGenerator:
         return "id sku" if self.compound[entity] else "id"
 
     def _stub(self, entity: str, name: str, *, fed1: bool) -> str:
+        """A reference-only entity, now and then with an external field a root field provides."""
         sku = " sku: String!" if self.compound[entity] else ""
-        if fed1:
-            external = " @external"
-            return (
-                f'extend type {entity} @key(fields: "{self._key(entity)}") '
-                f"{{ id: ID!{external}{sku}{external if sku else ''} }}"
-            )
         provided = ""
         scalars = [f for f, t in self.catalog[entity].items() if t.strip("!") in SCALARS]
         if scalars and self.rng.random() < 0.3:
@@ -191,6 +186,12 @@ class SupergraphGenerator:
             provided = f" {field}: {self.catalog[entity][field]} @external"
             self.provided_queries.append(
                 f'provided{entity}{name}: {entity} @provides(fields: "{field}")'
+            )
+        if fed1:
+            external = " @external"
+            return (
+                f'extend type {entity} @key(fields: "{self._key(entity)}") '
+                f"{{ id: ID!{external}{sku}{external if sku else ''}{provided} }}"
             )
         return (
             f'type {entity} @key(fields: "{self._key(entity)}", resolvable: false) '

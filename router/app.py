@@ -44,7 +44,7 @@ from router.pipeline.operation import SelectOperation
 from router.pipeline.parse import Parse
 from router.pipeline.persisted import PersistedDocuments
 from router.pipeline.plan import Plan, expose_plan_mode
-from router.pipeline.ratelimit import CostBudget, RateLimit, make_limiter
+from router.pipeline.ratelimit import RateLimit, make_limiter
 from router.pipeline.read_request import ReadRequest
 from router.pipeline.validate import Validate
 from router.pipeline.variables import CoerceVariables
@@ -90,18 +90,26 @@ def build_pipeline(
                 config.persisted_queries, redis_url=redis.url, key_prefix=redis.key_prefix
             )
         )
-    limiter = make_limiter(redis.url) if config.rate_limit.enabled else None
-    if limiter is not None:
-        stages.append(RateLimit(config.rate_limit, limiter=limiter, key_prefix=redis.key_prefix))
+    rate_limit = config.rate_limit
+    limiter = make_limiter(redis.url) if rate_limit.enabled else None
+    # With a cost budget the rate limits wait for the estimate: one check for everything.
+    with_budget = rate_limit.cost_budget is not None and config.demand_control.enabled
+    if limiter is not None and not with_budget:
+        stages.append(RateLimit(rate_limit, limiter=limiter, key_prefix=redis.key_prefix))
     stages.append(Parse(max_tokens=config.limits.parser_max_tokens))
     if OperationLimits.enabled(config.limits):
         stages.append(OperationLimits(config.limits))
     stages += [Validate(), SelectOperation(), CoerceVariables()]
     if config.demand_control.enabled:
         stages.append(DemandControl(config.demand_control))
-        if limiter is not None and config.rate_limit.cost_budget is not None:
+        if limiter is not None and with_budget:
             stages.append(
-                CostBudget(config.rate_limit, limiter=limiter, key_prefix=redis.key_prefix)
+                RateLimit(
+                    rate_limit,
+                    limiter=limiter,
+                    key_prefix=redis.key_prefix,
+                    with_cost_budget=True,
+                )
             )
     if config.traffic_shaping.router.deduplicate_query:
         stages.append(DeduplicateInbound())

@@ -11,6 +11,6 @@ from redis.asyncio import BlockingConnectionPool, Redis
 __all__ = ["redis_client"]
 
 
-def redis_client(url: str, *, max_connections: int = 64, timeout: float = 5.0) -> Redis:
+def redis_client(url: str, *, max_connections: int = 64, timeout: float = 10.0) -> Redis:
     pool = BlockingConnectionPool.from_url(url, max_connections=max_connections, timeout=timeout)
     return Redis.from_pool(pool)

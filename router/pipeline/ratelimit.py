@@ -1,7 +1,11 @@
-"""Stages: rate limits. `RateLimit` takes one token from the caller's buckets (user,
-client, IP) right after authentication; `CostBudget` spends the operation's estimated
-cost from its client's budget right after demand control. Refusals are `RATE_LIMITED`
-(HTTP 429) with `Retry-After` and `extensions.retryAfter` (seconds)."""
+"""Stage: rate limits. One token from each of the caller's buckets (user, client, IP)
+and, with a cost budget, the operation's estimated cost from its client's budget; one
+limiter call (one Redis round trip) per request, all or nothing. Refusals are
+`RATE_LIMITED` (HTTP 429) with `Retry-After` and `extensions.retryAfter` (seconds).
+
+Without a cost budget the stage sits right after authentication, before any parsing;
+with one it sits after demand control, which has estimated the cost by then.
+"""
 
 from __future__ import annotations
 
@@ -13,11 +17,11 @@ from router.pipeline.context import GraphQLResponse, RequestContext
 from router.pipeline.cost import cost_report
 from router.pipeline.errors import RequestError
 from router.ratelimit.config import RateLimitConfig
-from router.ratelimit.limiter import Bucket, Decision, Limiter
+from router.ratelimit.limiter import Bucket, Decision, Limiter, Spend
 from router.ratelimit.memory import MemoryLimiter
 from router.ratelimit.redis import RedisLimiter
 
-__all__ = ["RATE_LIMITED", "CostBudget", "RateLimit", "make_limiter"]
+__all__ = ["RATE_LIMITED", "RateLimit", "make_limiter"]
 
 RATE_LIMITED = "RATE_LIMITED"
 
@@ -39,11 +43,19 @@ def _refusal(decision: Decision, limit: str) -> RequestError:
 
 
 class RateLimit:
-    def __init__(self, config: RateLimitConfig, *, limiter: Limiter, key_prefix: str) -> None:
+    def __init__(
+        self,
+        config: RateLimitConfig,
+        *,
+        limiter: Limiter,
+        key_prefix: str,
+        with_cost_budget: bool = False,
+    ) -> None:
         self._config = config
         self._limiter = limiter
         self._prefix = f"{key_prefix}rl:"
         self._ip_header = config.client_ip_header.lower() if config.client_ip_header else None
+        self._budget = config.cost_budget if with_cost_budget else None
 
     async def aclose(self) -> None:
         await self._limiter.aclose()
@@ -69,28 +81,20 @@ class RateLimit:
             found.append(("per_ip", Bucket(f"{prefix}ip:{ip}", config.per_ip)))
         return found
 
+    def _spend(self, ctx: RequestContext) -> Spend | None:
+        if self._budget is None:
+            return None
+        report, client = cost_report(ctx), client_name(ctx)
+        if report is None or client is None or report.estimated <= 0:
+            return None
+        return Spend(f"{self._prefix}cost:{client}", report.estimated, self._budget)
+
     async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
         named = self.buckets(ctx)
-        if named:
-            decision = await self._limiter.take([bucket for _, bucket in named])
+        spend = self._spend(ctx)
+        if named or spend is not None:
+            decision = await self._limiter.check([bucket for _, bucket in named], spend)
             if not decision.allowed:
-                raise _refusal(decision, named[decision.refused_by or 0][0])
-        return await call_next(ctx)
-
-
-class CostBudget:
-    def __init__(self, config: RateLimitConfig, *, limiter: Limiter, key_prefix: str) -> None:
-        assert config.cost_budget is not None
-        self._budget = config.cost_budget
-        self._limiter = limiter
-        self._prefix = f"{key_prefix}rl:cost:"
-
-    async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
-        report = cost_report(ctx)
-        client = client_name(ctx)
-        if report is not None and client is not None and report.estimated > 0:
-            key = f"{self._prefix}{client}"
-            decision = await self._limiter.spend(key, report.estimated, self._budget)
-            if not decision.allowed:
-                raise _refusal(decision, "cost_budget")
+                index = decision.refused_by or 0
+                raise _refusal(decision, named[index][0] if index < len(named) else "cost_budget")
         return await call_next(ctx)

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from router.ratelimit.config import BucketConfig, CostBudgetConfig
 
-__all__ = ["Bucket", "Decision", "Limiter"]
+__all__ = ["ALLOWED", "Bucket", "Decision", "Limiter", "Spend"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,22 +20,27 @@ class Bucket:
 
 
 @dataclass(frozen=True, slots=True)
+class Spend:
+    """Cost to add to the current window of a budget."""
+
+    key: str
+    cost: float
+    budget: CostBudgetConfig
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     allowed: bool
     retry_after: float = 0.0  # seconds until the refusal would not happen again
-    refused_by: int | None = None  # index of the bucket that refused
+    refused_by: int | None = None  # index of the refusing bucket; len(buckets): the budget
 
 
 ALLOWED = Decision(allowed=True)
 
 
 class Limiter(Protocol):
-    async def take(self, buckets: Sequence[Bucket]) -> Decision:
-        """Take one token from every bucket, or from none when any of them is empty."""
-        ...
-
-    async def spend(self, key: str, cost: float, budget: CostBudgetConfig) -> Decision:
-        """Add `cost` to the current window of `key`, or refuse when it would pass `budget`."""
+    async def check(self, buckets: Sequence[Bucket], spend: Spend | None = None) -> Decision:
+        """Take one token from every bucket and add `spend` to its budget, all or nothing."""
         ...
 
     async def aclose(self) -> None: ...

@@ -98,3 +98,29 @@ async def test_cost_budget_counts_estimated_cost_per_client(
     assert cheap.status_code == 200  # 164 + 1 still fits in 200
     other = await router.post(EXPENSIVE, headers={"apollographql-client-name": "mobile"})
     assert other.status_code == 200
+
+
+async def test_buckets_and_budget_are_checked_together_all_or_nothing(
+    make_router: RouterFactory, cost_sdl: str, store: str | None
+) -> None:
+    config = {
+        **limits(
+            store,
+            per_client={"capacity": 3, "refill_per_second": 0.001},
+            cost_budget={"budget": 100, "window_seconds": 600},
+        ),
+        "demand_control": {"enabled": True, "mode": "measure"},
+    }
+    router = await make_router(config, sdl=cost_sdl)
+    names = [type(stage).__name__ for stage in router.app.pipeline.stages]
+    assert names.index("RateLimit") == names.index("DemandControl") + 1
+    web = {"apollographql-client-name": "web"}
+    cheap = "{ products(first: 1) { upc } }"
+    assert (await router.post(EXPENSIVE, headers=web)).status_code == 200  # 82 spent, 2 tokens
+    over_budget = await router.post(EXPENSIVE, headers=web)
+    assert over_budget.json()["errors"][0]["extensions"]["limit"] == "cost_budget"
+    # The refused request took no token: two more fit in the bucket, then it is empty.
+    assert (await router.post(cheap, headers=web)).status_code == 200
+    assert (await router.post(cheap, headers=web)).status_code == 200
+    empty = await router.post(cheap, headers=web)
+    assert empty.json()["errors"][0]["extensions"]["limit"] == "per_client"

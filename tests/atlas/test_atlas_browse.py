@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from conftest import BANGKOK_ID, GRAND_PALACE_ID, AtlasClient, codes
+from atlas_support import BANGKOK_ID, GRAND_PALACE_ID, AtlasClient, codes
 
 from subgraphs.atlas.demo import load_cities, load_places
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from conftest import BANGKOK_ID, GRAND_PALACE_ID, AtlasClient, codes, place_input
+from atlas_support import BANGKOK_ID, GRAND_PALACE_ID, AtlasClient, codes, place_input
 from sqlalchemy import func, select
 
 from shared.identity import Role

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import AtlasClient, codes
+from atlas_support import AtlasClient, codes
 
 SEARCH = """
 query Search($text: String!, $first: Int, $after: String) {

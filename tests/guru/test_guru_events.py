@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from conftest import GuruClient, make_event
+from guru_support import GuruClient, make_event
 from sqlalchemy import func, select
 
 from shared.tables import platform_tables

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import MAX_RADIUS, GuruClient, codes
+from guru_support import MAX_RADIUS, GuruClient, codes
 
 from shared.geo import LatLng, haversine_meters
 from subgraphs.atlas.demo import load_places

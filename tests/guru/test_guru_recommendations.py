@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from typing import Any
 
-from conftest import GuruClient, codes
+from guru_support import GuruClient, codes
 
 from shared.identity import Role
 from subgraphs.atlas.demo import load_places

@@ -15,9 +15,9 @@ from typing import Any
 from aiodataloader import DataLoader
 
 from shared.db import SessionFactory
+from shared.keyset import Page
 from subgraphs.atlas import service
 from subgraphs.atlas.models import City, Country, Guide, Place, PlaceCategory, Theme
-from subgraphs.atlas.paging import KeysetPosition, Page
 
 __all__ = ["AtlasLoaders", "CityPlacesKey"]
 
@@ -26,7 +26,7 @@ __all__ = ["AtlasLoaders", "CityPlacesKey"]
 class CityPlacesKey:
     city_id: uuid.UUID
     first: int
-    after: KeysetPosition | None
+    after: str | None
     category: PlaceCategory | None
     theme: str | None
 
@@ -64,8 +64,8 @@ class AtlasLoaders:
                         first=first,
                         after=after,
                     )
-                    for city_id in city_ids:
-                        pages[city_id, first, after, category, theme] = found.get(city_id, Page())
+                    for city_id, page in zip(city_ids, found, strict=True):
+                        pages[city_id, first, after, category, theme] = page
             return [pages[k.city_id, k.first, k.after, k.category, k.theme] for k in keys]
 
         return cls(

@@ -8,8 +8,8 @@ Names: `name`/`title`/`description` are the Russian texts (the platform's langua
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Annotated, TypeAlias, TypeVar
+from collections.abc import Sequence
+from typing import Annotated, TypeAlias
 
 import strawberry
 from strawberry.federation.schema_directives import Authenticated, Cost, Key, ListSize
@@ -17,10 +17,10 @@ from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
 from shared.geo import GeoPoint, GeoPointInput
+from shared.keyset import Page, connection
 from shared.pagination import Connection, Edge, PageInfo, page_size
 from subgraphs.atlas import models, service
 from subgraphs.atlas.loaders import AtlasLoaders, CityPlacesKey
-from subgraphs.atlas.paging import Page, cursor_for, decode_position
 
 __all__ = ["TYPES", "City", "Country", "Guide", "Mutation", "Place", "Query", "Theme", "User"]
 
@@ -96,10 +96,11 @@ async def resolve_city_places(
     category: PlaceCategory | None = None,  # type: ignore[valid-type]
     theme: str | None = None,
 ) -> Connection[Place]:
+    service.PLACE_ORDER.after(after)  # a bad cursor fails this field, not the whole batch
     key = CityPlacesKey(
         city_id=root.model_id,
         first=page_size(first),
-        after=decode_position(after),
+        after=after,
         category=category,
         theme=theme,
     )
@@ -257,25 +258,9 @@ class Guide:
 
 # -- connections --------------------------------------------------------------------------
 
-RowT = TypeVar("RowT", models.City, models.Place, models.Guide)
-NodeT = TypeVar("NodeT")
-
-
-def _connection(
-    page: Page[RowT], node: Callable[[RowT], NodeT], sort_key: Callable[[RowT], str]
-) -> Connection[NodeT]:
-    edges = [Edge(cursor=cursor_for(sort_key(row), row.id), node=node(row)) for row in page.items]
-    return Connection(
-        edges=edges,
-        page_info=PageInfo(
-            has_next_page=page.has_next_page, end_cursor=edges[-1].cursor if edges else None
-        ),
-        total_count=page.total_count,
-    )
-
 
 def place_connection(page: Page[models.Place]) -> Connection[Place]:
-    return _connection(page, Place.from_model, lambda place: place.name_ru)
+    return connection(page, Place.from_model)
 
 
 # -- queries ------------------------------------------------------------------------------
@@ -303,9 +288,9 @@ async def resolve_cities(
 ) -> Connection[City]:
     async with info.context.sessions() as session:
         page = await service.list_cities(
-            session, country_code=country_code, first=first, after=decode_position(after)
+            session, country_code=country_code, first=first, after=after
         )
-    return _connection(page, City.from_model, lambda city: city.name_ru)
+    return connection(page, City.from_model)
 
 
 async def resolve_city(info: Info, id: strawberry.ID) -> City | None:  # noqa: A002 - GraphQL argument
@@ -333,7 +318,7 @@ async def resolve_places(
             category=given.category,
             theme=given.theme,
             first=first,
-            after=decode_position(after),
+            after=after,
         )
     return place_connection(page)
 
@@ -380,9 +365,9 @@ async def resolve_guides(
             city_id=None if city_id is None else str(city_id),
             theme=theme,
             first=first,
-            after=decode_position(after),
+            after=after,
         )
-    return _connection(page, Guide.from_model, lambda guide: guide.title_ru)
+    return connection(page, Guide.from_model)
 
 
 async def resolve_guide(info: Info, id: strawberry.ID) -> Guide | None:  # noqa: A002 - GraphQL argument

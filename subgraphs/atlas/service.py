@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.errors import BadUserInput, Conflict, Forbidden, NotFound
 from shared.geo import GeoPointInput, LatLng, clean_geo_point
 from shared.identity import Identity, Role, require_role
+from shared.keyset import Keyset, Page, grouped_keyset_pages, keyset_page, parse_uuid
 from shared.pagination import MAX_PAGE_SIZE, decode_cursor, encode_cursor, page_size
 from shared.validation import FieldCheck, clean_text
 from subgraphs.atlas.events import emit_place_changed
 from subgraphs.atlas.models import City, Country, Guide, Place, PlaceCategory, Theme
-from subgraphs.atlas.paging import KeysetPosition, Page, keyset_pages
 
 __all__ = [
     "ADDRESS_MAX_LENGTH",
@@ -195,20 +195,19 @@ async def list_themes(session: AsyncSession) -> list[Theme]:
     return list(await session.scalars(select(Theme).order_by(Theme.title_ru)))
 
 
+#: Lists are ordered by their Russian name (then id): keyset cursors over these columns.
+CITY_ORDER = Keyset(columns=(City.name_ru, City.id), parsers=(str, parse_uuid))
+PLACE_ORDER = Keyset(columns=(Place.name_ru, Place.id), parsers=(str, parse_uuid))
+GUIDE_ORDER = Keyset(columns=(Guide.title_ru, Guide.id), parsers=(str, parse_uuid))
+
+
 async def list_cities(
-    session: AsyncSession, *, country_code: str | None, first: int, after: KeysetPosition | None
+    session: AsyncSession, *, country_code: str | None, first: int, after: str | None
 ) -> Page[City]:
-    filters = [] if country_code is None else [City.country_code == country_code.upper()]
-    pages = await keyset_pages(
-        session,
-        entity=City,
-        sort=City.name_ru,
-        partition=None,
-        filters=filters,
-        first=first,
-        after=after,
+    where = [] if country_code is None else [City.country_code == country_code.upper()]
+    return await keyset_page(
+        session, entity=City, keyset=CITY_ORDER, where=where, first=first, after=after
     )
-    return pages.get(None, Page())
 
 
 def _place_filters(
@@ -229,26 +228,20 @@ async def list_places(
     category: PlaceCategory | None,
     theme: str | None,
     first: int,
-    after: KeysetPosition | None,
+    after: str | None,
 ) -> Page[Place]:
     """Places by name (then id), optionally of one city / category / theme."""
-    filters = _place_filters(category=category, theme=theme)
+    where = _place_filters(category=category, theme=theme)
     if city_id is not None:
         city = _uuid_or_none(city_id)
         if city is None:
             page_size(first)
+            PLACE_ORDER.after(after)
             return Page()
-        filters.append(Place.city_id == city)
-    pages = await keyset_pages(
-        session,
-        entity=Place,
-        sort=Place.name_ru,
-        partition=None,
-        filters=filters,
-        first=first,
-        after=after,
+        where.append(Place.city_id == city)
+    return await keyset_page(
+        session, entity=Place, keyset=PLACE_ORDER, where=where, first=first, after=after
     )
-    return pages.get(None, Page())
 
 
 async def city_place_pages(
@@ -258,15 +251,16 @@ async def city_place_pages(
     category: PlaceCategory | None,
     theme: str | None,
     first: int,
-    after: KeysetPosition | None,
-) -> dict[Hashable, Page[Place]]:
-    """`City.places` for many cities at once (one statement)."""
-    return await keyset_pages(
+    after: str | None,
+) -> list[Page[Place]]:
+    """`City.places` for many cities at once, in the order of `city_ids` (one statement)."""
+    return await grouped_keyset_pages(
         session,
         entity=Place,
-        sort=Place.name_ru,
-        partition=Place.city_id,
-        filters=[Place.city_id.in_(city_ids), *_place_filters(category=category, theme=theme)],
+        keyset=PLACE_ORDER,
+        group=Place.city_id,
+        keys=city_ids,
+        where=_place_filters(category=category, theme=theme),
         first=first,
         after=after,
     )
@@ -278,27 +272,21 @@ async def list_guides(
     city_id: str | None,
     theme: str | None,
     first: int,
-    after: KeysetPosition | None,
+    after: str | None,
 ) -> Page[Guide]:
-    filters: list[ColumnElement[bool]] = []
+    where: list[ColumnElement[bool]] = []
     if theme is not None:
-        filters.append(Guide.themes.contains([theme]))
+        where.append(Guide.themes.contains([theme]))
     if city_id is not None:
         city = _uuid_or_none(city_id)
         if city is None:
             page_size(first)
+            GUIDE_ORDER.after(after)
             return Page()
-        filters.append(Guide.city_id == city)
-    pages = await keyset_pages(
-        session,
-        entity=Guide,
-        sort=Guide.title_ru,
-        partition=None,
-        filters=filters,
-        first=first,
-        after=after,
+        where.append(Guide.city_id == city)
+    return await keyset_page(
+        session, entity=Guide, keyset=GUIDE_ORDER, where=where, first=first, after=after
     )
-    return pages.get(None, Page())
 
 
 @dataclass(frozen=True, slots=True)

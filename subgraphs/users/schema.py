@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Annotated, TypeAlias
 
 import strawberry
-from strawberry.federation.schema_directives import Authenticated, Key, ListSize
+from strawberry.federation.schema_directives import Authenticated, Key, ListSize, RequiresScopes
 from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
@@ -227,6 +227,7 @@ class Query:
         resolver=resolve_users,
         directives=[
             Authenticated(),
+            RequiresScopes(scopes=[["admin"]]),  # the router refuses non-admins up front
             # `first` has a default, so a query may omit it: don't require a slicing argument.
             ListSize(
                 assumed_size=None,
@@ -324,5 +325,7 @@ class Mutation:
         resolver=resolve_update_profile, directives=[Authenticated()]
     )
     set_user_role: SetUserRolePayload = strawberry.mutation(
-        resolver=resolve_set_user_role, directives=[Authenticated()], description="ADMIN only."
+        resolver=resolve_set_user_role,
+        directives=[Authenticated(), RequiresScopes(scopes=[["admin"]])],
+        description="ADMIN only.",
     )

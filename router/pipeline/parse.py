@@ -12,6 +12,9 @@ from router.pipeline.state import CachedDocument
 
 __all__ = ["Parse"]
 
+# graphql-core's message when `max_tokens` stops the lexer (it has no dedicated error type).
+_TOO_MANY_TOKENS = "Syntax Error: Document contains more than"
+
 
 class Parse:
     """Set `ctx.document`; a syntax error is `GRAPHQL_PARSE_FAILED`.
@@ -31,8 +34,8 @@ class Parse:
                 document = parse(ctx.query, max_tokens=self._max_tokens)
             except GraphQLError as error:
                 code = GRAPHQL_PARSE_FAILED
-                if self._max_tokens is not None and "more than" in error.message:
-                    code = MAX_TOKENS_LIMIT  # "Document contains more than N tokens."
+                if error.message.startswith(_TOO_MANY_TOKENS):
+                    code = MAX_TOKENS_LIMIT
                 raise RequestError.from_graphql_errors([error], code=code) from None
             cached = CachedDocument(document)
             documents.put(ctx.query, cached)

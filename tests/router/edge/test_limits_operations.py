@@ -114,6 +114,9 @@ async def test_token_limit_stops_the_parser(make_router: RouterFactory) -> None:
     error = refusal((await router.post(long)).json())
     assert error["extensions"]["code"] == "MAX_TOKENS_LIMIT"
     assert "more than 100 tokens" in error["message"]
+    # A plain syntax error quoting similar words is still a parse failure.
+    quoted = refusal((await router.post('{ "Document contains more than" }')).json())
+    assert quoted["extensions"]["code"] == "GRAPHQL_PARSE_FAILED"
 
 
 async def test_ten_megabyte_body_gets_413_with_a_graphql_error(

@@ -171,18 +171,39 @@ class OutSet:
 
 
 def _entry_text(entry: OutField | OutFragment, *, pretty: bool, indent: int) -> str:
-    directives = conditions_text(entry.conditions)
+    direct, nested = _split_conditions(entry.conditions)
+    directives = conditions_text(direct)
     if isinstance(entry, OutFragment):
-        return f"... on {entry.type_condition}{directives} " + entry.children.print(
+        text = f"... on {entry.type_condition}{directives} " + entry.children.print(
             indent, pretty=pretty
         )
-    text = f"{entry.alias}: {entry.name}" if entry.alias else entry.name
-    if entry.arguments:
-        text += "(" + ", ".join(print_ast(a) for a in entry.arguments) + ")"
-    text += directives
-    if entry.children is not None:
-        text += " " + entry.children.print(indent, pretty=pretty)
+    else:
+        text = f"{entry.alias}: {entry.name}" if entry.alias else entry.name
+        if entry.arguments:
+            text += "(" + ", ".join(print_ast(a) for a in entry.arguments) + ")"
+        text += directives
+        if entry.children is not None:
+            text += " " + entry.children.print(indent, pretty=pretty)
+    for condition in nested:  # a directive may appear once per location: wrap the others
+        text = "..." + conditions_text((condition,)) + " { " + text + " }"
     return text
+
+
+def _split_conditions(
+    conditions: tuple[Condition, ...],
+) -> tuple[tuple[Condition, ...], tuple[Condition, ...]]:
+    """Distinct conditions split into those printable on the selection itself (one
+    ``@include`` and one ``@skip``) and the rest, printed as enclosing inline fragments."""
+    direct: list[Condition] = []
+    nested: list[Condition] = []
+    kinds: set[bool] = set()
+    for condition in dict.fromkeys(conditions):
+        if condition[1] in kinds:
+            nested.append(condition)
+        else:
+            kinds.add(condition[1])
+            direct.append(condition)
+    return tuple(direct), tuple(nested)
 
 
 def _collect_variables(value: ast.ValueNode, into: set[str]) -> None:

@@ -41,6 +41,8 @@ CASES = sorted(
     if (p / "supergraph.graphql").exists() and p.name not in UNSATISFIABLE
 )
 _LITERALS = {"String": '"x"', "ID": '"1"', "Int": "1", "Float": "1.5", "Boolean": "true"}
+# mostly none; otherwise a variable or literal condition (the operation declares $on / $off)
+_DIRECTIVES = ("", "", "", " @include(if: $on)", " @skip(if: $off)", " @include(if: true)")
 
 
 def _argument_text(argument_name: str, argument: GraphQLArgument) -> str | None:
@@ -62,7 +64,8 @@ def _selection(draw: st.DrawFn, schema: GraphQLSchema, parent: GraphQLNamedType,
         for name in chosen:
             member = schema.get_type(name)
             assert member is not None
-            fragments.append(f"... on {name} {draw(_selection(schema, member, depth))}")
+            directive = draw(st.sampled_from(_DIRECTIVES))
+            fragments.append(f"... on {name}{directive} {draw(_selection(schema, member, depth))}")
         return "{ __typename " + " ".join(fragments) + " }"
     assert isinstance(parent, GraphQLObjectType)
     heads: list[tuple[str, GraphQLNamedType]] = []
@@ -79,11 +82,22 @@ def _selection(draw: st.DrawFn, schema: GraphQLSchema, parent: GraphQLNamedType,
         return "{ __typename }"
     parts = []
     for head, named in draw(st.lists(st.sampled_from(heads), min_size=1, max_size=4, unique=True)):
+        directive = draw(st.sampled_from(_DIRECTIVES))
         if is_leaf_type(named):
-            parts.append(head)
+            parts.append(head + directive)
         else:
-            parts.append(f"{head} {draw(_selection(schema, named, depth - 1))}")
+            parts.append(f"{head}{directive} {draw(_selection(schema, named, depth - 1))}")
     return "{ " + " ".join(parts) + " }"
+
+
+@st.composite
+def _operation(draw: st.DrawFn, schema: GraphQLSchema) -> tuple[str, dict[str, bool]]:
+    """A query operation declaring the condition variables its selection uses, and values."""
+    assert schema.query_type is not None
+    body = draw(_selection(schema, schema.query_type, 3))
+    used = [name for name in ("on", "off") if f"${name}" in body]
+    header = f"query ({', '.join(f'${name}: Boolean!' for name in used)})" if used else "query"
+    return f"{header} {body}", {name: draw(st.booleans()) for name in used}
 
 
 def _leaf_names(node: dict[str, Any] | None) -> set[str]:
@@ -104,8 +118,7 @@ def _leaf_names(node: dict[str, Any] | None) -> set[str]:
 def test_random_queries_plan_into_well_formed_fetches(case: str, data: st.DataObject) -> None:
     supergraph = Supergraph.parse((FIXTURES / case / "supergraph.graphql").read_text())
     schema = supergraph.api_schema
-    assert schema.query_type is not None
-    query = data.draw(_selection(schema, schema.query_type, 3))
+    query, _ = data.draw(_operation(schema))
     document = parse(query)
     assert validate(schema, document) == []
     try:

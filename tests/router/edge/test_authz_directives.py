@@ -162,6 +162,9 @@ async def test_introspection_next_to_removed_fields(router: RouterHarness) -> No
         "__typename": "Query",
         "products": [{"reviews": None}, {"reviews": None}],
     }
+    only_local_left = (await router.post("{ users { id } __typename }")).json()
+    assert only_local_left["data"] == {"users": None, "__typename": "Query"}
+    assert denied_paths(only_local_left) == [["users"]]
 
 
 async def test_supergraph_without_directives_is_untouched(

@@ -140,7 +140,7 @@ class VoucherType:
 async def resolve_partner_vouchers(
     root: PartnerType, info: Info, first: int = 20, after: str | None = None
 ) -> Connection[VoucherType]:
-    page = await info.context.loaders.vouchers_by_partner.load((str(root.id), first, after))
+    page = await info.context.loaders.vouchers_by_partner.load((str(root.id), (first, after)))
     return connection(page, VoucherType.from_model)
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 
-from conftest import Eventually
 from e2e_stack import Stack
 from sqlalchemy import func, select
 
@@ -206,7 +206,7 @@ query Near($location: GeoPointInput!) {
 
 
 async def test_a_verified_partner_reaches_guru_through_its_event(
-    e2e: Stack, eventually: Eventually[list[dict[str, object]]]
+    e2e: Stack, eventually: Callable[..., Awaitable[list[dict[str, object]]]]
 ) -> None:
     # A spot far from every demo partner: only this application can be found there.
     location = {"lat": -8.6123, "lng": 115.0456}

@@ -472,7 +472,15 @@ class UpdatePlacePayload:
     place: Place
 
 
-@strawberry.input(description="A new guide (ADMIN or PRO): 1..50 places of its city, in order.")
+_GUIDE_LIMITS = (
+    f"title/titleEn 1..{service.TITLE_MAX_LENGTH}, description/descriptionEn "
+    f"..{service.DESCRIPTION_MAX_LENGTH} characters, 1..{service.GUIDE_MAX_PLACES} places"
+)
+
+
+@strawberry.input(
+    description=f"A new guide (ADMIN or PRO): places of its city, in order. {_GUIDE_LIMITS}."
+)
 class CreateGuideInput:
     slug: str
     city_id: strawberry.ID
@@ -484,7 +492,9 @@ class CreateGuideInput:
     themes: list[str] | None = None
 
 
-@strawberry.input(description="Changes to a guide; omitted or null fields stay as they are.")
+@strawberry.input(
+    description=f"Changes to a guide; omitted or null fields stay as they are. {_GUIDE_LIMITS}."
+)
 class UpdateGuideInput:
     id: strawberry.ID
     slug: str | None = None

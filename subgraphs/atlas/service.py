@@ -35,6 +35,7 @@ __all__ = [
     "GUIDE_MAX_PLACES",
     "NAME_MAX_LENGTH",
     "SEARCH_MAX_LENGTH",
+    "TITLE_MAX_LENGTH",
     "GuideChanges",
     "PlaceChanges",
     "SlugTaken",

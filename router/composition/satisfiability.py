@@ -22,7 +22,7 @@ from graphql.language import FieldNode, InlineFragmentNode, SelectionSetNode
 from router.composition.errors import CompositionError
 from router.composition.fieldsets import parse_field_set, targets
 from router.composition.metadata import Metadata
-from router.composition.model import Field, Kind, TypeDef, base_type
+from router.composition.model import Directive, Field, Kind, TypeDef, base_type
 from router.composition.subgraph import Subgraph
 from router.composition.supergraph import Supergraph
 
@@ -370,7 +370,7 @@ class _Walk:
         self, state: _State, typedef: TypeDef, field_def: Field, conditions: Conditions
     ) -> None:
         graph = self.graph
-        path = (*state.path, field_def.name)
+        path = (*state.path, _witness_field(graph.supergraph, field_def))
         is_root = state.type in graph.supergraph.roots.values()
         alive: list[Partition] = []
         for name, options in state.partitions:
@@ -381,7 +381,7 @@ class _Walk:
             if resolving:
                 alive.append((name, resolving))
             else:
-                error = _error(graph.subgraphs, options, typedef, field_def.name, path)
+                error = _error(graph, options, typedef, field_def.name, path)
                 self._report(state, name, error)
         if not alive:
             return
@@ -594,31 +594,121 @@ def _resolving(
     return frozenset(exploded)
 
 
-def _query(path: tuple[str, ...]) -> str:
-    """An example operation reaching the end of a path."""
+def _query(path: tuple[str, ...], *, composite_end: bool = False) -> str:
+    """The example operation Apollo prints for a path (`{ ... }` ends a composite leaf)."""
     kind, *fields = path
     operation = "" if kind == "query" else kind + " "
+    steps = [*fields, "..."] if composite_end else fields
     lines = ["{"]
-    for depth, name in enumerate(fields):
-        lines.append("  " * (depth + 1) + name + (" {" if depth < len(fields) - 1 else ""))
-    lines += ["  " * depth + "}" for depth in range(len(fields) - 1, 0, -1)]
+    for depth, step in enumerate(steps):
+        lines.append("  " * (depth + 1) + step + (" {" if depth < len(steps) - 1 else ""))
+    lines += ["  " * depth + "}" for depth in range(len(steps) - 1, 0, -1)]
     lines.append("}")
     return operation + "\n".join(lines)
 
 
+def _witness_field(supergraph: Supergraph, field_def: Field) -> str:
+    """A field with an example value for each argument, as Apollo's witness operations."""
+    if not field_def.args:
+        return field_def.name
+    values = ", ".join(
+        f"{arg.name}: {_witness_value(supergraph, arg.type)}" for arg in field_def.args.values()
+    )
+    return f"{field_def.name}({values})"
+
+
+def _witness_value(supergraph: Supergraph, type_ref: str) -> str:
+    type_ref = type_ref.removesuffix("!")
+    if type_ref.startswith("["):
+        return "[]"
+    scalars = {"Int": "0", "Float": "3.14", "Boolean": "true"}
+    scalars |= {"String": '"A string value"', "ID": '"<any id>"'}
+    if type_ref in scalars:
+        return scalars[type_ref]
+    typedef = supergraph.types.get(type_ref)
+    if typedef is not None and typedef.kind == Kind.ENUM and typedef.values:
+        return next(iter(typedef.values))
+    if typedef is not None and typedef.kind == Kind.INPUT:
+        fields = [
+            f"{f.name}: {_witness_value(supergraph, f.type)}"
+            for f in typedef.input_fields.values()
+            if f.type.endswith("!") and f.default is None
+        ]
+        return "{" + ", ".join(fields) + "}"
+    return '"<some value>"'
+
+
 def _error(
-    subgraphs: list[Subgraph],
+    graph: _Subgraphs,
     options: frozenset[Option],
     typedef: TypeDef,
     field: str,
     path: tuple[str, ...],
 ) -> CompositionError:
-    indexes = sorted({o.index for o in options})
-    origins = ", ".join(f'"{subgraphs[i].name}"' for i in indexes)
+    target = graph.supergraph.types.get(base_type(typedef.fields[field].type))
+    query = _query(path, composite_end=target is not None and target.is_composite)
+    # Like Apollo: from each subgraph the path can be in (reached by keys included).
+    reached = graph.closure(typedef.name, options) if typedef.kind != Kind.UNION else options
+    starts = sorted(options, key=lambda o: o.index)
+    others = sorted(reached - options, key=lambda o: o.index)
+    indexes = {o.index for o in reached}
+    reasons = []
+    for option in [*starts, *others]:
+        lines = _explain(graph, option, typedef.name, field, reachable=indexes)
+        name = graph.subgraphs[option.index].name
+        if len(lines) == 1:
+            reasons.append(f'- from subgraph "{name}": {lines[0]}')
+        else:
+            details = "".join(f"\n  - {line}" for line in lines)
+            reasons.append(f'- from subgraph "{name}":{details}')
     message = (
-        f"The following supergraph API query:\n{_query(path)}\ncannot be satisfied by the "
-        f'subgraphs because:\n- from subgraph {origins}: cannot find field "{typedef.name}.'
-        f'{field}" (no subgraph reachable through a resolvable @key resolves it, with its '
-        "@requires met)."
+        f"The following supergraph API query:\n{query}\ncannot be satisfied by the subgraphs "
+        "because:\n" + "\n".join(reasons)
     )
     return CompositionError("SATISFIABILITY_ERROR", message, type=typedef.name, field=field)
+
+
+def _explain(
+    graph: _Subgraphs, option: Option, type_name: str, field: str, *, reachable: set[int]
+) -> list[str]:
+    """Why a subgraph cannot resolve the field, in Apollo's words."""
+    coordinate = f"{type_name}.{field}"
+    own = graph.subgraphs[option.index]
+    definition = graph.definition(option.index, type_name, field)
+    if definition is not None and graph.local(option, type_name, field):
+        return [f'cannot satisfy @require conditions on field "{coordinate}".']
+    owner = own.types.get(type_name)
+    if definition is not None and owner is not None and definition.has("external"):
+        return [f'field "{coordinate}" is not resolvable because marked @external.']
+    lines = [f'cannot find field "{coordinate}".']
+    for index, subgraph in enumerate(graph.subgraphs):
+        if index in reachable or not graph.local(Option(index), type_name, field):
+            continue
+        keys = _keys(graph, index, type_name)
+        if not keys:
+            lines.append(
+                f'cannot move to subgraph "{subgraph.name}", which has field "{coordinate}", '
+                f'because type "{type_name}" has no @key defined in subgraph "{subgraph.name}".'
+            )
+        elif not any(k.boolean("resolvable", default=True) for k in keys):
+            lines.append(
+                f'cannot move to subgraph "{subgraph.name}", which has field "{coordinate}", '
+                f'because none of the @key defined on type "{type_name}" in subgraph '
+                f'"{subgraph.name}" are resolvable (they are all declared with their '
+                '"resolvable" argument set to false).'
+            )
+        else:
+            lines += [
+                f'cannot move to subgraph "{subgraph.name}" using @key(fields: '
+                f'"{k.string("fields")}") of "{type_name}", the key field(s) cannot be resolved '
+                f'from subgraph "{own.name}".'
+                for k in keys
+                if k.boolean("resolvable", default=True)
+            ]
+    return lines
+
+
+def _keys(graph: _Subgraphs, index: int, type_name: str) -> list[Directive]:
+    typedef = graph.subgraphs[index].types.get(type_name)
+    owners = [typedef] if typedef is not None else graph.interface_objects(index, type_name)
+    return [key for owner in owners for key in owner.applied("key")]

@@ -75,6 +75,15 @@ def _build_subgraphs(
             )
             continue
         seen.add(source.name)
+        if source.name == "_":
+            errors.append(
+                CompositionError(
+                    "INVALID_SUBGRAPH_NAME",
+                    "Invalid name _ for a subgraph: this name is reserved",
+                    subgraph=source.name,
+                )
+            )
+            continue
         document = parse_document(source)
         if isinstance(document, CompositionError):
             errors.append(document)

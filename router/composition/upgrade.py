@@ -22,11 +22,44 @@ def upgrade_subgraphs(subgraphs: list[Subgraph]) -> list[CompositionError]:
     if all(s.fed2 for s in subgraphs):
         return []
     originals = {s.name: _snapshot(s) for s in subgraphs}
+    interface_objects = {
+        t.name: s.name
+        for s in subgraphs
+        if s.fed2
+        for t in s.types.values()
+        if t.kind == Kind.OBJECT and t.has("interfaceObject")
+    }
+    interface_keys: dict[str, list[str]] = {}
+    for subgraph in subgraphs:
+        if not subgraph.fed2:
+            for typedef in subgraph.types.values():
+                if typedef.kind == Kind.INTERFACE and typedef.applied("key"):
+                    interface_keys.setdefault(typedef.name, []).append(subgraph.name)
     errors: list[CompositionError] = []
     for subgraph in subgraphs:
         if not subgraph.fed2:
             errors += _Upgrader(subgraph, subgraphs, originals).run()
+    for name, users in interface_keys.items():
+        if name in interface_objects:
+            errors.append(_interface_object_on_fed1_key(name, interface_objects[name], users))
     return errors
+
+
+def _interface_object_on_fed1_key(
+    type_name: str, interface_object_subgraph: str, fed1_subgraphs: list[str]
+) -> CompositionError:
+    listed = ", ".join(f'"{n}"' for n in fed1_subgraphs)
+    plural = "subgraphs" if len(fed1_subgraphs) > 1 else "subgraph"
+    return CompositionError(
+        "INTERFACE_OBJECT_USAGE_ERROR",
+        f'The @interfaceObject directive is used on type "{type_name}" in subgraph '
+        f'"{interface_object_subgraph}", which requires other subgraphs to resolve its type name '
+        "via an interface @key. However, @key on an interface in a federation 1 subgraph does "
+        f"not mean it can fulfill the __typename-resolution requirement that @interfaceObject "
+        f"depends on. For {plural} {listed}, either upgrade them to federation 2 subgraphs or "
+        "remove @key from the type.",
+        type=type_name,
+    )
 
 
 def _snapshot(subgraph: Subgraph) -> dict[str, tuple[bool, set[str], set[str]]]:

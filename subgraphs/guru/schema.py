@@ -62,10 +62,15 @@ class NearbyKind(Enum):
 NearbyItem = Annotated[Place | Partner, strawberry.union("NearbyItem")]
 
 
+_ITEM_TYPES: dict[ItemKind, type[Place] | type[Partner]] = {
+    ItemKind.PLACE: Place,
+    ItemKind.PARTNER: Partner,
+}
+
+
 def _item(kind: ItemKind, entity_id: str) -> Place | Partner:
-    if kind is ItemKind.PLACE:
-        return Place(id=strawberry.ID(entity_id))
-    return Partner(id=strawberry.ID(entity_id))
+    """The reference the router completes from the owner (only exposed kinds are queried)."""
+    return _ITEM_TYPES[kind](id=strawberry.ID(entity_id))
 
 
 @strawberry.type

@@ -86,3 +86,9 @@ async def test_a_keyset_cursor_is_not_a_search_cursor(atlas: AtlasClient) -> Non
     body = await atlas.gql(SEARCH, {"text": "храм", "after": cursor})
 
     assert codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_every_bad_argument_is_named_at_once(atlas: AtlasClient) -> None:
+    body = await atlas.gql(SEARCH, {"text": "x" * 10_000, "first": 500})
+    assert codes(body) == ["BAD_USER_INPUT"]
+    assert set(body["errors"][0]["extensions"]["fields"]) == {"text", "first"}

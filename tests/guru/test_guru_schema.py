@@ -45,3 +45,11 @@ async def test_models_match_the_migrated_schema(guru_database: str) -> None:
 def test_guru_handles_exactly_the_events_routed_to_it() -> None:
     assert consumers.event_types == consumed_by("guru")
     assert {"place_created", "place_updated", "partner_verified"} <= consumers.event_types
+
+
+def test_the_nearby_kinds_are_exactly_the_kinds_the_union_can_return() -> None:
+    from subgraphs.guru.schema import _ITEM_TYPES, NearbyKind
+    from subgraphs.guru.service import EXPOSED_KINDS
+
+    assert {kind.value for kind in NearbyKind} == {kind.value for kind in EXPOSED_KINDS}
+    assert set(_ITEM_TYPES) == set(EXPOSED_KINDS)

@@ -3,10 +3,11 @@
 Every function is async and keyword-only after the session; the caller owns the transaction.
 
 `nearby` is one statement over the GiST index of `geo_items.position` (each item as a point
-on the unit sphere): a KNN scan nearest-first inside the box around the circle, stopping
-after one page. The chord through the sphere orders exactly like the great-circle distance,
-which is `2R·asin(chord/2)` (equal to `shared.geo.haversine_meters`). Pages are keyset on
-(chord, kind, id), so a cursor is stable while the index changes.
+on the unit sphere): a KNN scan nearest-first inside the cube around the circle stops after
+one page, then the rows within that page's reach are sorted with their tie-breakers (see
+`nearby_statement`). The chord through the sphere orders exactly like the great-circle
+distance, which is `2R·asin(chord/2)` (equal to `shared.geo.haversine_meters`). Pages are
+keyset on (chord, kind, id), so a cursor is stable while the index changes.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Any
 from router.executor.errors import SubgraphFetcher, SubgraphFetchError
 from router.pipeline.cache import LruCache
 from router.pipeline.chain import Stage
+from router.pipeline.observe import Observe
 from router.telemetry.access_log import access_logger
 from router.telemetry.config import TelemetryConfig
 from router.telemetry.metrics import RouterMetrics
@@ -65,8 +66,6 @@ class Telemetry:
 
     def instrument(self, stages: Sequence[Stage]) -> list[Stage]:
         """`stages` with the observing stage first and, when tracing, spans around some."""
-        from router.pipeline.observe import Observe
-
         if not self.enabled:
             return list(stages)
         instrumented: list[Stage] = [Observe(self)]

@@ -196,3 +196,16 @@ async def test_spans_are_exported_over_otlp_http(make_router: RouterFactory) -> 
     )
     assert names.count("subgraph.fetch") == 2
     assert {"router.request", "graphql.parse", "graphql.validate", "router.plan"} <= set(names)
+
+
+async def test_rate_limit_refusals_are_counted_by_code(make_router: RouterFactory) -> None:
+    config = {
+        "telemetry": {"metrics": {"enabled": True}},
+        "rate_limit": {"enabled": True, "per_ip": {"capacity": 1, "refill_per_second": 0.001}},
+    }
+    router = await make_router(config)
+    statuses = [(await router.post("{ __typename }")).status_code for _ in range(3)]
+    assert statuses == [200, 429, 429]
+    text = (await router.client.get("/metrics")).text
+    assert metric(text, "router_refusals_total", code="RATE_LIMITED") == 2
+    assert metric(text, "router_http_requests_total", client="", operation="", status="429") == 2

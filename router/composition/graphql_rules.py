@@ -209,10 +209,8 @@ class _Rules:
             given = {f.name.value: f.value for f in value.fields}
             if any(n not in typedef.input_fields for n in given):
                 return False
-            return all(
-                self._valid(given[n], f.type) if n in given else not f.is_required
-                for n, f in typedef.input_fields.items()
-            )
+            # Like Apollo's check: given fields must fit; missing required ones are not flagged.
+            return all(self._valid(v, typedef.input_fields[n].type) for n, v in given.items())
         return False
 
 

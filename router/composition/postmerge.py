@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from router.composition.errors import CompositionError
-from router.composition.model import Kind, base_type
+from router.composition.inaccessible import check_inaccessible
 from router.composition.supergraph import Supergraph
 
 
 def post_merge_checks(supergraph: Supergraph) -> list[CompositionError]:
     errors: list[CompositionError] = []
     _check_interface_fields(supergraph, errors)
-    _check_inaccessible(supergraph, errors)
+    errors += check_inaccessible(supergraph)
     return errors
 
 
@@ -31,38 +31,4 @@ def _check_interface_fields(supergraph: Supergraph, errors: list[CompositionErro
                 )
                 for name in interface.fields
                 if name not in typedef.fields
-            )
-
-
-def _check_inaccessible(supergraph: Supergraph, errors: list[CompositionError]) -> None:
-    hidden = {t.name for t in supergraph.types.values() if t.has("inaccessible")}
-    for typedef in supergraph.types.values():
-        if typedef.name in hidden:
-            continue
-        for field_def in typedef.fields.values():
-            if field_def.has("inaccessible"):
-                continue
-            target = base_type(field_def.type)
-            if target in hidden:
-                errors.append(
-                    CompositionError(
-                        "REFERENCED_INACCESSIBLE",
-                        f'Type "{target}" is @inaccessible but is referenced by '
-                        f'"{field_def.coordinate}", which is in the API schema.',
-                        type=typedef.name,
-                        field=field_def.name,
-                    )
-                )
-        if (
-            typedef.kind in (Kind.OBJECT, Kind.INTERFACE)
-            and typedef.fields
-            and all(f.has("inaccessible") for f in typedef.fields.values())
-        ):
-            errors.append(
-                CompositionError(
-                    "ONLY_INACCESSIBLE_CHILDREN",
-                    f'Type "{typedef.name}" is in the API schema but all of its fields are '
-                    "@inaccessible.",
-                    type=typedef.name,
-                )
             )

@@ -34,7 +34,7 @@ def warm_plans(state: RouterState, documents: Iterable[TrustedDocument]) -> int:
             logger.warning("trusted document %s does not parse: %s", trusted.id, error.message)
             continue
         errors = validate(state.api_schema, document)
-        state.documents.put(trusted.body, CachedDocument(document, errors))
+        state.documents.put(trusted.body, CachedDocument(document, validation_errors=errors))
         if errors:
             logger.warning("trusted document %s is invalid: %s", trusted.id, errors[0].message)
             continue

@@ -33,7 +33,15 @@ __all__ = ["ArticleType", "City", "Mutation", "Place", "Query", "RubricType", "T
 MediaContext: TypeAlias = SubgraphContext[MediaLoaders, None]
 Info: TypeAlias = strawberry.Info[MediaContext, None]
 
-PAGE_DIRECTIVES = [ListSize(assumed_size=None, slicing_arguments=["first"], sized_fields=["edges"])]
+# `first` has a default, so a query may omit it: don't require a slicing argument.
+PAGE_DIRECTIVES = [
+    ListSize(
+        assumed_size=None,
+        slicing_arguments=["first"],
+        sized_fields=["edges"],
+        require_one_slicing_argument=False,
+    )
+]
 
 
 def _viewer(info: Info) -> Viewer:

@@ -26,7 +26,15 @@ __all__ = ["Mutation", "PartnerType", "Place", "Query", "VoucherType"]
 RfContext: TypeAlias = SubgraphContext[RfLoaders, None]
 Info: TypeAlias = strawberry.Info[RfContext, None]
 
-PAGE_DIRECTIVES = [ListSize(assumed_size=None, slicing_arguments=["first"], sized_fields=["edges"])]
+# `first` has a default, so a query may omit it: don't require a slicing argument.
+PAGE_DIRECTIVES = [
+    ListSize(
+        assumed_size=None,
+        slicing_arguments=["first"],
+        sized_fields=["edges"],
+        require_one_slicing_argument=False,
+    )
+]
 
 
 def _viewer(info: Info) -> Viewer:

@@ -25,9 +25,9 @@ query Place($id: ID!) {
   place(id: $id) {
     name
     city { name country { name } }
-    articles(first: 10) { totalCount edges { node { id title status author { displayName } } } }
+    articles { totalCount edges { node { id title status author { displayName } } } }
     articleCount
-    rfPartner { name vouchers(first: 10) { edges { node { title pricePoints } } } }
+    rfPartner { name vouchers { edges { node { title pricePoints } } } }
   }
 }
 """

@@ -47,7 +47,12 @@ async def test_sdl_declares_the_entities_media_owns_and_extends(
         'type User @key(fields: "id", resolvable: false)',
     ):
         assert declaration in sdl
-    assert '@listSize(assumedSize: null, slicingArguments: ["first"]' in sdl
+    # `first` has a default, so the router must not demand it.
+    assert (
+        "articles(first: Int! = 20, after: String = null): ArticleConnection! @listSize("
+        'assumedSize: null, slicingArguments: ["first"], sizedFields: ["edges"], '
+        "requireOneSlicingArgument: false)"
+    ) in sdl
     assert "searchArticles(" in sdl
     assert "@cost(weight: 10)" in sdl
 

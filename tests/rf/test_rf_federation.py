@@ -43,6 +43,7 @@ async def test_sdl_declares_partner_voucher_and_place_rf_partner(
         "rfPartner: Partner",
         "type GeoPoint @shareable",
         "type Money @shareable",
+        'sizedFields: ["edges"], requireOneSlicingArgument: false)',
     ):
         assert declaration in sdl
 

@@ -41,7 +41,7 @@ class Reach:
             elif self.applies(item.type_condition, type_name):
                 result.extend(self.flatten(type_name, item.selections, conds + item.conditions))
             elif self.index.is_abstract(type_name):
-                result.append((item, conds))
+                result.append((item, conds + item.conditions))
         return result
 
     def applies(self, condition: str | None, type_name: str) -> bool:

@@ -24,7 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from router.persisted.config import PersistedQueriesConfig, Policy
-from router.persisted.manifest import ClientDocuments, TrustedDocument, load_clients
+from router.persisted.manifest import ClientDocuments, load_clients
 from router.persisted.store import DocumentStore, MemoryDocumentStore, RedisDocumentStore
 from router.pipeline.chain import Handler
 from router.pipeline.client import client_name
@@ -82,11 +82,6 @@ class PersistedDocuments:
             else MemoryDocumentStore(config.apq.cache_size)
         )
 
-    @property
-    def trusted_documents(self) -> list[TrustedDocument]:
-        """Every client's trusted documents (for warming plans)."""
-        return [doc for client in self._clients.values() for doc in client.by_id.values()]
-
     async def aclose(self) -> None:
         await self._store.aclose()
 
@@ -137,7 +132,7 @@ class PersistedDocuments:
             return trusted.body, True
         found = None
         if apq and self._apq and client.policy is not Policy.SAFELIST:
-            found = await self._store.get(document_id)
+            found = await self._store.get(document_id.lower())
         if found is None:
             raise RequestError.single(
                 "PersistedQueryNotFound",

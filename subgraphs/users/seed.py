@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.identity import Role
 from subgraphs.users.passwords import PasswordHasher
-from subgraphs.users.service import create_user
+from subgraphs.users.service import EmailTaken, create_user
 
-SEED_VERSION = 1
+#: v2: deterministic ids and the PRO editor. A database seeded by v1 keeps its accounts
+#: (random ids) and gains the missing ones.
+SEED_VERSION = 2
 
 DEMO_NAMESPACE: Final = uuid.UUID("6f1c1c9e-2f4b-5d0a-9b7e-0a5e1a7a0000")
 """uuid5 namespace of the demo accounts' ids (other subgraphs' demo data refers to them)."""
@@ -35,12 +37,15 @@ async def seed(session: AsyncSession) -> None:
     hasher = PasswordHasher(time_cost=2, memory_cost_kib=19456, parallelism=1)
     password_hash = await hasher.hash(DEMO_PASSWORD)
     for email, display_name, role, locale in DEMO_ACCOUNTS:
-        await create_user(
-            session,
-            email=email,
-            password_hash=password_hash,
-            display_name=display_name,
-            locale=locale,
-            role=role,
-            user_id=demo_user_id(email),
-        )
+        try:
+            await create_user(
+                session,
+                email=email,
+                password_hash=password_hash,
+                display_name=display_name,
+                locale=locale,
+                role=role,
+                user_id=demo_user_id(email),
+            )
+        except EmailTaken:
+            continue  # seeded by v1 (insert-or-nothing: the transaction is unharmed)

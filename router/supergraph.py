@@ -88,7 +88,8 @@ class TypeMeta:
     name: str
     kind: str  # "object" | "interface" | "union" | "enum" | "input" | "scalar"
     graphs: dict[str, TypeInGraph] = field(default_factory=dict)
-    fields: dict[str, FieldMeta] = field(default_factory=dict)
+    fields: dict[str, FieldMeta] = field(default_factory=dict)  # also input fields
+    enum_values: dict[str, frozenset[str]] = field(default_factory=dict)  # value -> graphs
 
 
 def _args(directive: DirectiveNode) -> dict[str, Any]:
@@ -387,6 +388,9 @@ def _read_types(
                     override_label=args.get("overrideLabel"),
                     used_overridden=bool(args.get("usedOverridden")),
                 )
+        for value in getattr(definition, "values", None) or ():
+            in_graphs = [graph(a["graph"]) for a in _directives(value, "join__enumValue")]
+            meta.enum_values[value.name.value] = frozenset(in_graphs or meta.graphs)
         if kind == "union":
             union_nodes.append(definition)  # type: ignore[arg-type]
         if kind in {"object", "interface"}:

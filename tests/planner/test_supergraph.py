@@ -52,6 +52,15 @@ def test_field_join_arguments_are_read() -> None:
     assert typed.type == "ID!"
 
 
+def test_enum_values_know_their_subgraphs() -> None:
+    status = _load("inaccessible-enum-and-type").types["Status"]
+    assert status.enum_values == {
+        "OPEN": frozenset({"shop"}),
+        "CLOSED": frozenset({"shop"}),
+        "AUDITED": frozenset({"shop"}),
+    }
+
+
 def test_join_v01_owner_serves_fields_without_join_field() -> None:
     supergraph = _load("fed1-join-v01")
     assert set(supergraph.types["Review"].fields["body"].graphs) == {"accounts", "reviews"}

@@ -75,15 +75,6 @@ def _build_subgraphs(
             )
             continue
         seen.add(source.name)
-        if source.name == "_":
-            errors.append(
-                CompositionError(
-                    "INVALID_SUBGRAPH_NAME",
-                    "Invalid name _ for a subgraph: this name is reserved",
-                    subgraph=source.name,
-                )
-            )
-            continue
         document = parse_document(source)
         if isinstance(document, CompositionError):
             errors.append(document)
@@ -93,6 +84,15 @@ def _build_subgraphs(
         return [], errors
     subgraphs: list[Subgraph] = []
     for source, document in documents:
+        if source.name == "_":
+            errors.append(
+                CompositionError(
+                    "INVALID_SUBGRAPH_NAME",
+                    "Invalid name _ for a subgraph: this name is reserved",
+                    subgraph=source.name,
+                )
+            )
+            continue
         parsed = build_subgraph(source, document)
         if isinstance(parsed, list):
             errors += parsed

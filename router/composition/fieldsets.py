@@ -21,7 +21,20 @@ def parse_field_set(fields: str) -> SelectionSetNode | None:
     except GraphQLSyntaxError:
         return None
     operation = document.definitions[0]
-    return getattr(operation, "selection_set", None)
+    selection: SelectionSetNode | None = getattr(operation, "selection_set", None)
+    if selection is None or _has_empty_selection(selection):
+        return None  # graphql-core accepts `{ }`, GraphQL (and Apollo) does not
+    return selection
+
+
+def _has_empty_selection(selection: SelectionSetNode) -> bool:
+    if not selection.selections:
+        return True
+    for node in selection.selections:
+        nested = getattr(node, "selection_set", None)
+        if nested is not None and _has_empty_selection(nested):
+            return True
+    return False
 
 
 def top_level_names(selection: SelectionSetNode) -> set[str]:

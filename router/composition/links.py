@@ -67,8 +67,7 @@ def resolve_links(
         directive = _directive(node)
         url = directive.string("url") or ""
         match = _URL.match(url)
-        if match is None:
-            errors.append(invalid_graphql(subgraph.name, f'Invalid @link url "{url}"'))
+        if match is None:  # not a feature URL: Apollo links nothing for it
             continue
         imports = _imports(node, errors, subgraph.name)
         prefix = directive.string("as") or match["name"]

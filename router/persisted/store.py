@@ -3,14 +3,18 @@ in-process LRU. Keys are the documents' SHA-256 hashes, verified before anything
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from router.pipeline.cache import LruCache
 from router.redis_pool import redis_client
 
 __all__ = ["DocumentStore", "MemoryDocumentStore", "RedisDocumentStore"]
+
+logger = logging.getLogger(__name__)
 
 
 class DocumentStore(Protocol):
@@ -42,13 +46,21 @@ class RedisDocumentStore:
         self._ttl = ttl_seconds
 
     async def get(self, sha256: str) -> str | None:
-        found = await self._redis.get(self._prefix + sha256)
+        """The document, or None when unknown or when Redis fails (a miss: the client resends)."""
+        try:
+            found = await self._redis.get(self._prefix + sha256)
+        except (RedisError, OSError) as error:
+            logger.error("APQ store unavailable: %s", error)  # noqa: TRY400 - no traceback wanted
+            return None
         if isinstance(found, bytes):
             return found.decode("utf-8")
         return found
 
     async def put(self, sha256: str, document: str) -> None:
-        await self._redis.set(self._prefix + sha256, document.encode("utf-8"), ex=self._ttl)
+        try:
+            await self._redis.set(self._prefix + sha256, document.encode("utf-8"), ex=self._ttl)
+        except (RedisError, OSError) as error:
+            logger.error("APQ store unavailable: %s", error)  # noqa: TRY400 - no traceback wanted
 
     async def aclose(self) -> None:
         await self._redis.aclose()

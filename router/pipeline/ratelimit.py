@@ -9,7 +9,10 @@ with one it sits after demand control, which has estimated the cost by then.
 
 from __future__ import annotations
 
+import logging
 import math
+
+from redis.exceptions import RedisError
 
 from router.pipeline.chain import Handler
 from router.pipeline.client import client_name
@@ -21,9 +24,12 @@ from router.ratelimit.limiter import Bucket, Decision, Limiter, Spend
 from router.ratelimit.memory import MemoryLimiter
 from router.ratelimit.redis import RedisLimiter
 
-__all__ = ["RATE_LIMITED", "RateLimit", "make_limiter"]
+__all__ = ["RATE_LIMITED", "RATE_LIMIT_UNAVAILABLE", "RateLimit", "make_limiter"]
+
+logger = logging.getLogger(__name__)
 
 RATE_LIMITED = "RATE_LIMITED"
+RATE_LIMIT_UNAVAILABLE = "RATE_LIMIT_UNAVAILABLE"
 
 
 def make_limiter(redis_url: str | None) -> Limiter:
@@ -60,6 +66,21 @@ class RateLimit:
     async def aclose(self) -> None:
         await self._limiter.aclose()
 
+    async def _store_failed(
+        self, ctx: RequestContext, call_next: Handler, error: Exception
+    ) -> GraphQLResponse:
+        """The limiter's store is unreachable: fail open (logged) or refuse, as configured."""
+        logger.error("rate limiter unavailable (%s): %s", type(error).__name__, error)
+        if self._config.fail_open:
+            return await call_next(ctx)
+        raise RequestError.single(
+            "rate limiting is unavailable; try again later",
+            code=RATE_LIMIT_UNAVAILABLE,
+            status=503,
+            http_level=True,
+            headers={"retry-after": "1"},
+        )
+
     def _client_ip(self, ctx: RequestContext) -> str | None:
         if self._ip_header is not None:
             forwarded = ctx.http.headers.get(self._ip_header, "").split(",", 1)[0].strip()
@@ -93,7 +114,10 @@ class RateLimit:
         named = self.buckets(ctx)
         spend = self._spend(ctx)
         if named or spend is not None:
-            decision = await self._limiter.check([bucket for _, bucket in named], spend)
+            try:
+                decision = await self._limiter.check([bucket for _, bucket in named], spend)
+            except (RedisError, OSError) as error:
+                return await self._store_failed(ctx, call_next, error)
             if not decision.allowed:
                 index = decision.refused_by or 0
                 raise _refusal(decision, named[index][0] if index < len(named) else "cost_budget")

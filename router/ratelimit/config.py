@@ -37,3 +37,8 @@ class RateLimitConfig(_Section):
         default=None,
         description="take the caller's IP from this header's first address (behind a proxy)",
     )
+    fail_open: bool = Field(
+        default=True,
+        description="when the limiter's store (Redis) fails: let requests through (logged), "
+        "else refuse them with RATE_LIMIT_UNAVAILABLE (503)",
+    )

@@ -86,3 +86,13 @@ async def test_redis_store_is_shared_between_routers(
         assert 0 < await redis.ttl(f"{redis_keys}apq:{sha256(QUERY)}") <= 86_400
     finally:
         await redis.aclose()
+
+
+async def test_an_unreachable_redis_store_is_a_miss_not_a_failure(
+    make_router: RouterFactory,
+) -> None:
+    router = await make_router({**APQ_ON, "redis": {"url": "redis://127.0.0.1:1/0"}})
+    registered = await post(router, {"query": QUERY, "extensions": apq(sha256(QUERY))})
+    assert registered.json()["data"]["products"][0]["upc"] == "p1"
+    by_hash = await post(router, {"extensions": apq(sha256(QUERY))})
+    assert by_hash.json()["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"

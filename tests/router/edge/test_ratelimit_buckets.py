@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
@@ -124,3 +125,21 @@ async def test_buckets_and_budget_are_checked_together_all_or_nothing(
     assert (await router.post(cheap, headers=web)).status_code == 200
     empty = await router.post(cheap, headers=web)
     assert empty.json()["errors"][0]["extensions"]["limit"] == "per_client"
+
+
+DOWN = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+
+async def test_an_unreachable_redis_fails_open_or_refuses_as_configured(
+    make_router: RouterFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    bucket = {"capacity": 1, "refill_per_second": 0.001}
+    down = {"redis": {"url": DOWN}}
+    open_ = await make_router({**limits(None, per_ip=bucket), **down})
+    with caplog.at_level(logging.ERROR, logger="router.pipeline.ratelimit"):
+        assert [(await open_.post(TYPENAME)).status_code for _ in range(2)] == [200, 200]
+    assert "rate limiter unavailable" in caplog.text
+    closed = await make_router({**limits(None, per_ip=bucket, fail_open=False), **down})
+    refused = await closed.post(TYPENAME)
+    assert refused.status_code == 503
+    assert refused.json()["errors"][0]["extensions"]["code"] == "RATE_LIMIT_UNAVAILABLE"

@@ -10,9 +10,18 @@ from router.composition.merge.directives import record_directives
 from router.composition.merge.join_directives import add_join_directives
 from router.composition.merge.override import OverrideOutcome, validate_override
 from router.composition.merge.state import MergeState, subgraph_list
-from router.composition.merge.typeref import merge_type_reference
+from router.composition.merge.typeref import is_strict_subtype, merge_type_reference
 from router.composition.merge.types import merge_description
-from router.composition.model import Directive, Field, Kind, TypeDef, boolean_value, enum_value
+from router.composition.model import (
+    Directive,
+    Field,
+    InputValue,
+    Kind,
+    TypeDef,
+    boolean_value,
+    enum_value,
+    print_value,
+)
 from router.composition.model import string_value as string
 
 FieldSources = dict[int, Field | None]
@@ -114,34 +123,66 @@ def _validate_external(
     *,
     all_equal: bool,
 ) -> None:
-    from router.composition.merge.typeref import is_strict_subtype
-
+    """External definitions must agree with the merged field: one error per problem, listing
+    the subgraphs at fault (Apollo's mismatch reports)."""
+    bad_types: list[str] = []
+    missing: dict[str, list[str]] = {}
+    bad_arg_types: dict[str, list[str]] = {}
+    bad_defaults: dict[str, list[str]] = {}
     for index, source in defined.items():
         if not _is_external(state, index, dest, source):
             continue
+        name = state.names[index]
         if source.type != field_def.type and (
             all_equal or not is_strict_subtype(state, field_def.type, source.type)
         ):
-            state.error(
-                "EXTERNAL_TYPE_MISMATCH",
-                f'Type of field "{field_def.coordinate}" is incompatible across subgraphs (where '
-                f'marked @external): it has type "{field_def.type}" in the supergraph but type '
-                f'"{source.type}" in subgraph "{state.names[index]}"',
-                subgraph=state.names[index],
-                type_name=dest.name,
-                field_name=field_def.name,
-            )
-        for arg in field_def.args:
-            if arg not in source.args:
-                state.error(
-                    "EXTERNAL_ARGUMENT_MISSING",
-                    f'Field "{field_def.coordinate}" is missing argument '
-                    f'"{field_def.coordinate}({arg}:)" in some subgraphs where it is marked '
-                    "@external",
-                    subgraph=state.names[index],
-                    type_name=dest.name,
-                    field_name=field_def.name,
-                )
+            bad_types.append(name)
+        for arg_name, arg in field_def.args.items():
+            own = source.args.get(arg_name)
+            if own is None:
+                missing.setdefault(arg_name, []).append(name)
+                continue
+            if own.type != arg.type and not is_strict_subtype(state, arg.type, own.type):
+                bad_arg_types.setdefault(arg_name, []).append(name)
+            if _printed(own) != _printed(arg):
+                bad_defaults.setdefault(arg_name, []).append(name)
+    where = {"type_name": dest.name, "field_name": field_def.name}
+    if bad_types:
+        state.error(
+            "EXTERNAL_TYPE_MISMATCH",
+            f'Type of field "{field_def.coordinate}" is incompatible across subgraphs (where '
+            f'marked @external): it has type "{field_def.type}" in the supergraph but a '
+            f"different type in {subgraph_list(bad_types)}",
+            **where,
+        )
+    for arg_name, names in missing.items():
+        state.error(
+            "EXTERNAL_ARGUMENT_MISSING",
+            f'Field "{field_def.coordinate}" is missing argument '
+            f'"{field_def.coordinate}({arg_name}:)" in some subgraphs where it is marked '
+            f"@external: {subgraph_list(names)}",
+            **where,
+        )
+    for arg_name, names in bad_arg_types.items():
+        state.error(
+            "EXTERNAL_ARGUMENT_TYPE_MISMATCH",
+            f'Type of argument "{field_def.coordinate}({arg_name}:)" is incompatible across '
+            f'subgraphs (where "{field_def.coordinate}" is marked @external) in '
+            f"{subgraph_list(names)}",
+            **where,
+        )
+    for arg_name, names in bad_defaults.items():
+        state.error(
+            "EXTERNAL_ARGUMENT_DEFAULT_MISMATCH",
+            f'Argument "{field_def.coordinate}({arg_name}:)" has incompatible defaults across '
+            f'subgraphs (where "{field_def.coordinate}" is marked @external) in '
+            f"{subgraph_list(names)}",
+            **where,
+        )
+
+
+def _printed(arg: InputValue) -> str | None:
+    return print_value(arg.default) if arg.default is not None else None
 
 
 def _needs_join_field(

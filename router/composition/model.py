@@ -175,15 +175,3 @@ def base_type(type_ref: str) -> str:
 
 def is_list(type_ref: str) -> bool:
     return type_ref.rstrip("!").startswith("[")
-
-
-def is_non_null(type_ref: str) -> bool:
-    return type_ref.endswith("!")
-
-
-def strip_non_null(type_ref: str) -> str:
-    return type_ref.removesuffix("!")
-
-
-def list_item(type_ref: str) -> str:
-    return strip_non_null(type_ref)[1:-1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from router.composition.model import Directive, DirectiveDef, Field, TypeDef
+from router.composition.model import DirectiveDef, TypeDef
 
 # Federation directives, in the order Apollo's federation spec defines them (this order decides
 # the order of the feature `@link`s in the supergraph).
@@ -82,31 +82,5 @@ class Subgraph:
     def type(self, name: str) -> TypeDef | None:
         return self.types.get(name)
 
-    def field(self, type_name: str, field_name: str) -> Field | None:
-        typedef = self.types.get(type_name)
-        return typedef.fields.get(field_name) if typedef else None
-
-    def keys(self, typedef: TypeDef) -> list[Directive]:
-        return typedef.applied("key")
-
-    def is_external(self, field_def: Field) -> bool:
-        return field_def.has("external")
-
     def is_root(self, type_name: str) -> bool:
         return type_name in self.roots.values()
-
-    def is_shareable(self, typedef: TypeDef, field_def: Field) -> bool:
-        """Shareable: marked so (on the field or type), or a key field, or a fed1 key field."""
-        if field_def.has("shareable") or typedef.has("shareable"):
-            return True
-        return field_def.name in self.key_field_names(typedef)
-
-    def key_field_names(self, typedef: TypeDef) -> set[str]:
-        from router.composition.fieldsets import parse_field_set, top_level_names
-
-        names: set[str] = set()
-        for key in typedef.applied("key"):
-            selection = parse_field_set(key.string("fields") or "")
-            if selection is not None:
-                names |= top_level_names(selection)
-        return names

@@ -9,7 +9,7 @@ from typing import Literal
 
 from router.composition.errors import CompositionError
 from router.composition.metadata import Metadata
-from router.composition.model import Directed, Directive, TypeDef
+from router.composition.model import Directed, TypeDef
 from router.composition.subgraph import Subgraph
 from router.composition.supergraph import Graph, Supergraph
 
@@ -28,7 +28,6 @@ CARRIED = (
     "specifiedBy",
     "context",
 )
-ACCESS_CONTROL = ("authenticated", "requiresScopes", "policy")
 
 
 @dataclass
@@ -105,7 +104,3 @@ def subgraph_list(names: Sequence[str]) -> str:
     if len(quoted) <= 1:
         return prefix + "".join(quoted)
     return prefix + ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def applied_copy(directive: Directive) -> Directive:
-    return Directive(directive.name, dict(directive.args))

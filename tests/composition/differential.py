@@ -1,6 +1,6 @@
 """Differential run: random federated subgraph sets composed by us and by @apollo/composition.
 
-    .venv/bin/python tests/composition/differential.py --cases 300 --seed 7 [--save]
+    .venv/bin/python tests/composition/differential.py --cases 300 --seed 7 [--save] [--mutate]
 
 Each case is 2-4 generated subgraphs (entities with simple or compound keys, shareable,
 external/requires, provides, override, inaccessible and tag, value types, interfaces, unions,
@@ -8,7 +8,9 @@ enums used as input and/or output, input objects, federation 1 subgraphs now and
 composers run; a case differs when one fails and the other does not, when the error codes
 differ, or when the supergraphs differ after normalisation. `--save` writes each differing case
 as a fixture folder `fixtures/diff-<seed>-<n>` (then run regenerate.mjs on it), so a shrunk
-example becomes a parity fixture. Nothing here is collected by pytest.
+example becomes a parity fixture. `--mutate` instead breaks the fixtures themselves (a token or
+two deleted or repeated) to compare how both composers reject broken SDL. Nothing here is
+collected by pytest (test_against_apollo.py runs fixed seeds).
 """
 
 from __future__ import annotations
@@ -261,6 +263,29 @@ class SupergraphGenerator:
         )
 
 
+def mutated_fixtures(rng: random.Random, count: int) -> list[list[SubgraphSource]]:
+    """Fixture subgraph sets with a token or two deleted or repeated: mostly broken SDL, to
+    compare how both composers reject it (stages, codes, counts)."""
+    from composition_support import fixture_cases, fixture_sources
+
+    base = [fixture_sources(case) for case in fixture_cases()]
+    cases = []
+    for _ in range(count):
+        sources = []
+        for source in rng.choice(base):
+            tokens = source.sdl.split(" ")
+            if rng.random() < 0.7 and len(tokens) > 3:
+                for _ in range(rng.randint(1, 2)):
+                    index = rng.randrange(len(tokens))
+                    if rng.random() < 0.5:
+                        del tokens[index]
+                    else:
+                        tokens.insert(index, rng.choice(tokens))
+            sources.append(SubgraphSource(source.name, source.url, " ".join(tokens)))
+        cases.append(sources)
+    return cases
+
+
 def apollo_batch(cases: list[list[SubgraphSource]]) -> list[dict[str, object]]:
     payload = json.dumps([[{"name": s.name, "url": s.url, "sdl": s.sdl} for s in c] for c in cases])
     node = shutil.which("node")
@@ -296,9 +321,13 @@ def main() -> int:
     parser.add_argument("--cases", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--save", action="store_true")
+    parser.add_argument("--mutate", action="store_true", help="mutate fixtures instead")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    cases = [SupergraphGenerator(rng).subgraphs() for _ in range(args.cases)]
+    if args.mutate:
+        cases = mutated_fixtures(rng, args.cases)
+    else:
+        cases = [SupergraphGenerator(rng).subgraphs() for _ in range(args.cases)]
     results = apollo_batch(cases)
     differing = 0
     outcomes: Counter[str] = Counter()

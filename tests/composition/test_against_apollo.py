@@ -13,7 +13,7 @@ import random
 
 import pytest
 from composition_support import FIXTURES, fixture_cases, fixture_sources
-from differential import SupergraphGenerator, apollo_batch, difference
+from differential import SupergraphGenerator, apollo_batch, difference, mutated_fixtures
 
 pytestmark = [pytest.mark.usefixtures("require_apollo"), pytest.mark.slow]
 
@@ -38,6 +38,17 @@ def test_committed_goldens_are_apollos_output() -> None:
 def test_random_supergraphs_compose_like_apollo(seed: int) -> None:
     rng = random.Random(seed)
     cases = [SupergraphGenerator(rng).subgraphs() for _ in range(80)]
+    results = apollo_batch(cases)
+    differing = {
+        number: problem
+        for number, (case, result) in enumerate(zip(cases, results, strict=True))
+        if (problem := difference(case, result)) is not None
+    }
+    assert differing == {}
+
+
+def test_broken_fixtures_are_rejected_like_apollo() -> None:
+    cases = mutated_fixtures(random.Random(303), 150)
     results = apollo_batch(cases)
     differing = {
         number: problem

@@ -112,7 +112,9 @@ def build_pipeline(
                 )
             )
     if config.traffic_shaping.router.deduplicate_query:
-        stages.append(DeduplicateInbound())
+        stages.append(
+            DeduplicateInbound(identity_header=config.authentication.identity.header_name)
+        )
     introspection = config.supergraph.introspection
     exceptions = config.supergraph.introspection_exceptions
     if not introspection and (exceptions.roles or exceptions.clients):

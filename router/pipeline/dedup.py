@@ -17,6 +17,7 @@ from graphql import OperationType
 
 from router.pipeline.chain import Handler
 from router.pipeline.context import GraphQLResponse, RequestContext
+from router.pipeline.headers import SUBGRAPH_HEADERS
 from router.pipeline.plan import expose_plan_mode
 
 __all__ = ["DeduplicateInbound"]
@@ -32,14 +33,24 @@ async def _run(call_next: Handler, ctx: RequestContext) -> GraphQLResponse:
 
 
 class DeduplicateInbound:
-    def __init__(self) -> None:
+    def __init__(self, *, identity_header: str) -> None:
+        # The signed identity header changes with its expiry and is covered by
+        # identity_key; trace headers are per request and must not defeat sharing.
+        self._volatile = frozenset({identity_header.lower(), "traceparent", "tracestate"})
         self._inflight: dict[Hashable, asyncio.Task[GraphQLResponse]] = {}
         self.executions = 0  # shared executions started
         self.joins = 0  # requests answered by an execution already in flight
 
     def _key(self, ctx: RequestContext) -> Hashable:
         assert ctx.request is not None
-        forwarded = tuple(sorted(ctx.subgraph_headers))
+        # What the subgraphs will see: forwarded header names AND values (an
+        # `accept-language` or tenant header changes answers), per subgraph when configured.
+        forwarded = self._headers_key(ctx.subgraph_headers)
+        by_subgraph = ctx.extras.get(SUBGRAPH_HEADERS)
+        if by_subgraph:
+            forwarded += tuple(
+                (name, self._headers_key(headers)) for name, headers in sorted(by_subgraph.items())
+            )
         return (
             ctx.state.generation,
             ctx.query,
@@ -49,6 +60,9 @@ class DeduplicateInbound:
             forwarded,
             expose_plan_mode(ctx),
         )
+
+    def _headers_key(self, headers: dict[str, str]) -> tuple[Hashable, ...]:
+        return tuple(sorted(item for item in headers.items() if item[0] not in self._volatile))
 
     async def __call__(self, ctx: RequestContext, call_next: Handler) -> GraphQLResponse:
         assert ctx.operation is not None

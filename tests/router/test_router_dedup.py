@@ -153,3 +153,28 @@ async def test_inbound_dedup_followers_survive_the_first_caller_going_away(
     first.cancel()
     accounts.gate.set()
     assert (await second).json() == {"data": USERS}
+
+
+async def test_inbound_dedup_never_shares_across_forwarded_header_values(
+    make_router: RouterFactory, subgraphs: dict[str, FakeSubgraph]
+) -> None:
+    router = await make_router(
+        {
+            "traffic_shaping": {"router": {"deduplicate_query": True}},
+            "headers": {"all": {"request": [{"propagate": {"named": "accept-language"}}]}},
+        }
+    )
+    accounts = subgraphs["accounts"]
+    accounts.gate = asyncio.Event()
+    inbound = _inbound(router)
+    languages = ["ru", "en", "ru", "en", "ru"]
+    calls = [
+        asyncio.create_task(router.post("{ users { name } }", headers={"accept-language": lang}))
+        for lang in languages
+    ]
+    await wait_until(lambda: inbound.executions == 2 and inbound.joins == 3)
+    accounts.gate.set()
+    assert [r.json() for r in await _gather(calls)] == [{"data": USERS}] * 5
+    # One exchange per language, each carrying its own value to the subgraph.
+    seen = sorted(h.get("accept-language", "") for h in accounts.headers_seen)
+    assert seen == ["en", "ru"]

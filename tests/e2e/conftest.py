@@ -50,7 +50,7 @@ async def e2e(make_database: Callable[..., Awaitable[str]]) -> AsyncIterator[Sta
 @pytest.fixture
 def eventually() -> Callable[..., Awaitable[Any]]:
     async def retry(
-        check: Callable[[], Awaitable[T]], *, attempts: int = 100, pause: float = 0.05
+        check: Callable[[], Awaitable[T]], *, attempts: int = 200, pause: float = 0.1
     ) -> T:
         """`await check()` until it stops raising AssertionError (at most `attempts` times)."""
         for _ in range(attempts - 1):

@@ -98,6 +98,8 @@ class SupergraphGenerator:
         parts.extend(self._entity(entity, name, names, fed1=fed1) for entity in owned)
         mismatched_colors = self.chaos and rng.random() < 0.5
         colors = [c for c in COLORS if rng.random() < 0.8] if mismatched_colors else list(COLORS)
+        if not fed1 and rng.random() < 0.2:
+            colors = [f"{c} @inaccessible" if c == "BLUE" else c for c in colors]
         parts.append("enum Color { " + " ".join(colors or ["RED"]) + " }")
         sorts = ["ASC"] + [c for c in SORTS[1:] if rng.random() < 0.8]
         parts.append("enum Sort { " + " ".join(sorts) + " }")
@@ -114,7 +116,7 @@ class SupergraphGenerator:
         parts.append("input Filter { " + " ".join(inputs) + " }")
         queries = [
             f"value{name}: Value",
-            f"color{name}(c: Color, f: Filter, s: Sort = ASC): Color",
+            f"color{name}({self._argument_extras(fed1)}c: Color, f: Filter, s: Sort = ASC): Color",
         ]
         queries.extend(
             f"{entity.lower()}{name}(id: ID!): {entity}" for entity in owned if rng.random() < 0.6
@@ -156,6 +158,15 @@ class SupergraphGenerator:
             extra = f" {member.lower()}{name}: Int" if rng.random() < 0.3 else ""
             sdl += f"\ntype {member} implements Labeled @shareable {{ label: String{extra} }}"
         return sdl
+
+    def _argument_extras(self, fed1: bool) -> str:
+        """Now and then a described or tagged extra argument."""
+        rng = self.rng
+        if rng.random() < 0.2:
+            return '"How many" limit: Int = 10, '
+        if not fed1 and rng.random() < 0.15:
+            return 'page: Int @tag(name: "paging"), '
+        return ""
 
     def _more_imports(self) -> str:
         recent = self.version >= "2.3" or (self.chaos and self.rng.random() < 0.2)

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import orjson
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    SelectionNode,
+    parse,
+)
 
 from router.executor.errors import SubgraphFetcher, SubgraphFetchError
 from router.executor.merge import (
@@ -77,34 +86,37 @@ class _Run:
             "operationName": fetch.operation_name,
         }
 
-    async def _call(self, fetch: FetchNode, request: dict[str, Any]) -> dict[str, Any] | None:
+    async def _call(
+        self, fetch: FetchNode, request: dict[str, Any], paths: Callable[[], list[Path]]
+    ) -> dict[str, Any] | None:
+        """Send one fetch; a failed one is recorded at `paths()`, the client paths it fills."""
         try:
             response = await self.fetcher(fetch.service_name, request)
         except SubgraphFetchError as exc:
-            self._fail(fetch, str(exc), None)
+            self._fail(fetch, str(exc), paths())
             return None
         except Exception:  # noqa: BLE001 - a broken fetcher must not fail the whole request
             _log.exception("subgraph fetcher failed for %s", fetch.service_name)
-            self._fail(fetch, "internal error", None)
+            self._fail(fetch, "internal error", paths())
             return None
         if not isinstance(response, dict) or not (
             ("data" in response and isinstance(response["data"], dict | None))
             or isinstance(response.get("errors"), list)
         ):
-            self._fail(fetch, "invalid GraphQL response", None)
+            self._fail(fetch, "invalid GraphQL response", paths())
             return None
         if ALIAS_MARK in fetch.operation and isinstance(response.get("data"), dict):
             response = {**response, "data": unalias(response["data"])}
         return response
 
-    def _fail(self, fetch: FetchNode, message: str, path: Path | None) -> None:
-        error: dict[str, Any] = {
-            "message": f"request to subgraph '{fetch.service_name}' failed: {message}",
-            "extensions": {"code": "SUBGRAPH_ERROR", "serviceName": fetch.service_name},
-        }
-        if path is not None:
-            error["path"] = path
-        self.errors.append(error)
+    def _fail(self, fetch: FetchNode, message: str, paths: list[Path]) -> None:
+        """One error per client path the failed fetch should have filled (or one, unplaced)."""
+        extensions = {"code": "SUBGRAPH_ERROR", "serviceName": fetch.service_name}
+        text = f"request to subgraph '{fetch.service_name}' failed: {message}"
+        if not paths:
+            self.errors.append({"message": text, "extensions": extensions})
+        for path in paths:
+            self.errors.append({"message": text, "path": path, "extensions": dict(extensions)})
 
     def _subgraph_error(self, fetch: FetchNode, error: Any, path: Path | None) -> dict[str, Any]:
         if not isinstance(error, dict):
@@ -119,7 +131,7 @@ class _Run:
         return result
 
     async def root(self, fetch: FetchNode) -> None:
-        response = await self._call(fetch, self._request(fetch))
+        response = await self._call(fetch, self._request(fetch), lambda: _root_paths(fetch))
         if response is None:
             return
         for error in response.get("errors") or ():
@@ -157,7 +169,7 @@ class _Run:
         if not representations:
             return
         request = self._request(fetch, {"representations": representations})
-        response = await self._call(fetch, request)
+        response = await self._call(fetch, request, lambda: _entity_paths(fetch, positions))
         if response is None:
             return
         data = response.get("data")
@@ -169,7 +181,7 @@ class _Run:
         }
         if not isinstance(entities, list):
             if not response.get("errors"):
-                self._fail(fetch, "no _entities in response", path_of(positions[0][0][1]))
+                self._fail(fetch, "no _entities in response", [path_of(positions[0][0][1])])
             return
         for index, entity in enumerate(entities[: len(positions)]):
             if isinstance(entity, dict):
@@ -215,6 +227,48 @@ class _Run:
             return path[1]
         self.errors.append(self._subgraph_error(fetch, error, None))
         return None
+
+
+def _selected_keys(fetch: FetchNode) -> list[str]:
+    """The client response keys a fetch fills: its root fields, or for an `_entities` fetch
+    the fields selected on each entity. Parsed only when a fetch failed."""
+    document = parse(fetch.operation, no_location=True)
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operation = next(d for d in document.definitions if isinstance(d, OperationDefinitionNode))
+    keys: dict[str, None] = {}
+
+    def walk(selections: Iterable[SelectionNode], *, entities: bool) -> None:
+        for selection in selections:
+            if isinstance(selection, FieldNode):
+                if entities and selection.selection_set is not None:
+                    walk(selection.selection_set.selections, entities=False)
+                    continue
+                key = (selection.alias or selection.name).value
+                if key != "__typename" and ALIAS_MARK not in key:
+                    keys[key] = None
+            elif isinstance(selection, InlineFragmentNode):
+                walk(selection.selection_set.selections, entities=entities)
+            elif isinstance(selection, FragmentSpreadNode):
+                fragment = fragments[selection.name.value]
+                walk(fragment.selection_set.selections, entities=entities)
+
+    walk(operation.selection_set.selections, entities=fetch.requires is not None)
+    return list(keys)
+
+
+def _root_paths(fetch: FetchNode) -> list[Path]:
+    return [[key] for key in _selected_keys(fetch)]
+
+
+def _entity_paths(
+    fetch: FetchNode, positions: list[list[tuple[dict[str, Any], Where]]]
+) -> list[Path]:
+    """One path per entity position: to the first field the fetch should have filled."""
+    keys = _selected_keys(fetch)
+    tail: Path = [*keys[:1]]
+    return [[*path_of(where), *tail] for group in positions for _, where in group]
 
 
 async def execute(

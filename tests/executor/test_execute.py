@@ -129,6 +129,8 @@ async def test_unreachable_subgraph_gives_partial_data_and_a_subgraph_error() ->
     assert result["data"] is None
     assert result["errors"][0]["extensions"]["code"] == "SUBGRAPH_ERROR"
     assert result["errors"][0]["extensions"]["serviceName"] == "users"
+    # placed at the client path of the field the failed `_entities` fetch had to fill
+    assert result["errors"][0]["path"] == ["reviews", 0, "author", "email"]
 
 
 async def test_garbage_reply_is_contained_to_its_fields() -> None:

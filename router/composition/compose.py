@@ -1,7 +1,9 @@
 """The composition pipeline, top to bottom.
 
-    sources → expand (parse, resolve @link) → upgrade (fed1 → fed2) → pre-merge checks
-            → merge → post-merge checks → satisfiability → print
+    sources → parse (syntax) → expand (@link, directive rules) → GraphQL validity
+            → pre-merge checks (federation 2 subgraphs) → upgrade (federation 1 subgraphs)
+            → pre-merge checks (upgraded subgraphs) → merge → post-merge checks
+            → satisfiability → print
 
 Each stage reports every error it finds; like Apollo, a stage with errors stops the pipeline, so
 the errors returned are all those of the first failing stage.

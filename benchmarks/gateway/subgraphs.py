@@ -1,7 +1,7 @@
 """The benchmark's four subgraphs (accounts, inventory, products, reviews) in one process.
 
 Each is served at `/<name>` and executes real GraphQL (graphql-core, `_entities`
-included) over `workload/subgraphs/data.json`, with the original workload's behaviours:
+included) over the workload's `subgraphs/data.json`, with the original workload's behaviours:
 every review's author is user 1 with the first two reviews, a user resolved by
 reference has the first two reviews, and `shippingEstimate` reads the inventory's own
 (empty) price and weight, so it is always null.
@@ -11,6 +11,8 @@ each distinct body is executed, later ones are served from memory. That keeps th
 subgraphs far from being the bottleneck, as the original's Rust subgraphs are.
 
     python -m benchmarks.gateway.subgraphs --port 4200 [--workload DIR]
+
+(the workload folder as in `benchmarks.gateway.workload`: ../shared/bench-workload by default).
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ import orjson
 import uvicorn
 from graphql import GraphQLResolveInfo, GraphQLSchema, build_schema, graphql
 
-__all__ = ["SubgraphsApp", "build_subgraphs", "main"]
+from benchmarks.gateway.workload import Workload, load_workload
 
-DEFAULT_WORKLOAD = Path(__file__).resolve().parent / "workload"
+__all__ = ["SubgraphsApp", "build_subgraphs", "main"]
 
 _FEDERATION = """
 scalar _Any
@@ -87,8 +89,8 @@ def _typed(typename: str, row: Row | None) -> Row | None:
     return None if row is None else {"__typename": typename, **row}
 
 
-def build_subgraphs(workload: Path) -> dict[str, GraphQLSchema]:
-    data = orjson.loads((workload / "subgraphs" / "data.json").read_bytes())
+def build_subgraphs(workload: Workload) -> dict[str, GraphQLSchema]:
+    data = orjson.loads((workload.subgraphs_dir / "data.json").read_bytes())
     users, inventory = data["USERS"], data["INVENTORY"]
     products, reviews = data["PRODUCTS"], data["REVIEWS"]
     by_id = {user["id"]: user for user in users}
@@ -149,7 +151,7 @@ def build_subgraphs(workload: Path) -> dict[str, GraphQLSchema]:
     }
     schemas = {}
     for name, (entities, fields) in specs.items():
-        sdl = (workload / "subgraphs" / f"{name}.graphql").read_text(encoding="utf-8")
+        sdl = (workload.subgraphs_dir / f"{name}.graphql").read_text(encoding="utf-8")
         schema = _schema(sdl)
         _attach(schema, entities=entities, fields=fields, sdl=sdl)
         schemas[name] = schema
@@ -214,9 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.gateway.subgraphs")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=4200)
-    parser.add_argument("--workload", type=Path, default=DEFAULT_WORKLOAD)
+    parser.add_argument("--workload", type=Path, default=None, help="workload folder")
     args = parser.parse_args(argv)
-    app = SubgraphsApp(build_subgraphs(args.workload))
+    app = SubgraphsApp(build_subgraphs(load_workload(args.workload)))
     uvicorn.run(
         app,
         host=args.host,

@@ -14,6 +14,8 @@ from graphql.language import (
     DocumentNode,
     InputValueDefinitionNode,
     Node,
+    SchemaDefinitionNode,
+    SchemaExtensionNode,
     TypeDefinitionNode,
     TypeExtensionNode,
     Visitor,
@@ -92,6 +94,15 @@ def check_directive_applications(
 
     visit(document, Collector())
     unknown = [n.name.value for n in applications if n.name.value not in arguments]
+    on_schema = [
+        d.name.value
+        for definition in document.definitions
+        if isinstance(definition, SchemaDefinitionNode | SchemaExtensionNode)
+        for d in definition.directives or ()
+        if d.name.value not in arguments
+    ]
+    if on_schema:  # Apollo stops at the first unknown directive of the schema definition
+        unknown = on_schema[:1]
     if unknown:  # reported alone, like GraphQL's first SDL validation pass in Apollo
         errors.extend(_invalid(subgraph, _unknown_directive(subgraph, name)) for name in unknown)
         return

@@ -15,6 +15,7 @@ from graphql.language import (
     DocumentNode,
     EnumTypeDefinitionNode,
     EnumTypeExtensionNode,
+    ExecutableDefinitionNode,
     FieldDefinitionNode,
     InputObjectTypeDefinitionNode,
     InputObjectTypeExtensionNode,
@@ -79,6 +80,8 @@ def build_subgraph(
     source: SubgraphSource, document: DocumentNode
 ) -> Subgraph | list[CompositionError]:
     """Build the subgraph model; INVALID_GRAPHQL (and link errors) when the SDL is not usable."""
+    if any(isinstance(d, ExecutableDefinitionNode) for d in document.definitions):
+        return [_invalid(source.name, "Invalid executable definition found while building schema")]
     subgraph = Subgraph(name=source.name, url=source.url)
     errors: list[CompositionError] = []
     schema_nodes: list[SchemaDefinitionNode | SchemaExtensionNode] = [

@@ -120,6 +120,22 @@ def add_features(state: MergeState) -> None:
                 "@listSize", "@cost__listSize"
             )
     _add_composed(state)
+    _drop_uncomposed_applications(state)
+
+
+def _drop_uncomposed_applications(state: MergeState) -> None:
+    """A custom directive is carried only from the subgraphs that `@composeDirective` it."""
+    for subgraph in state.subgraphs:
+        dropped = state.composed - set(subgraph.composed)
+        if not dropped:
+            continue
+        for typedef in subgraph.types.values():
+            elements: list[Directed] = [typedef, *typedef.values.values()]
+            elements += typedef.input_fields.values()
+            for field_def in typedef.fields.values():
+                elements += [field_def, *field_def.args.values()]
+            for element in elements:
+                element.directives = [d for d in element.directives if d.name not in dropped]
 
 
 def _add_composed(state: MergeState) -> None:

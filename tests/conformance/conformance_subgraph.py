@@ -125,7 +125,8 @@ def _merge(
 def _strip(item: Any) -> Any:
     """Drop federation directives from a field (and its arguments) or enum value."""
     values = {key: getattr(item, key) for key in item.keys if key != "loc"}
-    values["directives"] = ()
+    if "directives" in values:
+        values["directives"] = ()
     if values.get("arguments"):
         values["arguments"] = tuple(_strip(argument) for argument in values["arguments"])
     return type(item)(**values)

@@ -166,6 +166,9 @@ class DataStore:
             if name not in self.roots
         }
 
+    def rows_of(self, typename: str) -> list[dict[str, Any]]:
+        return self.rows.get(typename, [])
+
     def _candidates(self, typename: str) -> list[str] | None:
         """The types whose rows may answer for `typename`; None when none are stored."""
         named = self.schema.get_type(typename)
@@ -245,7 +248,7 @@ class SubgraphExecutor:
             root_value=self.store.roots["Mutation" if is_mutation else "Query"],
             variable_values=body.get("variables"),
             operation_name=body.get("operationName"),
-            context_value={"state": self.state, "subgraph": self.name},
+            context_value={"state": self.state, "subgraph": self.name, "rows": self.store.rows_of},
             field_resolver=self._resolve,
             type_resolver=_resolve_type,
         )

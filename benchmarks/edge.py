@@ -132,13 +132,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--warmup", type=float, default=5.0, help="warm-up seconds")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--redis", default=None, help="also run with Redis at this URL")
+    parser.add_argument("--rounds", type=int, default=5, help="in-process rounds per variant")
     parser.add_argument(
         "--in-process",
         type=int,
         default=0,
         metavar="N",
-        help="instead of wrk: N sequential requests straight into the ASGI app, off and on"
-        " alternated over 5 rounds, reporting the router's own CPU time per request",
+        help="instead of wrk: N sequential requests straight into the ASGI app, edge off and on"
+        " (with --redis: off, in memory, Redis) alternated over --rounds rounds, reporting"
+        " the router's own CPU time per request",
     )
     return parser
 
@@ -183,16 +185,18 @@ async def _in_process(supergraph: Path, args: argparse.Namespace) -> dict[str, l
     body = (args.workload / "query.json").read_bytes()
     apps = {}
     # In process the access log goes to a file handler (os.devnull), not to stdout.
-    edge = edge_config(args.redis, access_log_stdout=False)
-    for name, raw in (("off", BASE), ("on", edge)):
+    variants = [("off", BASE), ("on (in memory)", edge_config(None, access_log_stdout=False))]
+    if args.redis:
+        variants.append(("on (Redis)", edge_config(args.redis, access_log_stdout=False)))
+    for name, raw in variants:
         config = RouterConfig.model_validate(raw)
         state = build_state(FileSupergraphSource(supergraph), config)
         apps[name] = RouterApp(config=config, holder=StateHolder(state), watch=False)
-    results: dict[str, list[float]] = {"off": [], "on": []}
+    results: dict[str, list[float]] = {name: [] for name in apps}
     try:
         for app in apps.values():
             await _asgi_cpu_ms(app, body, 50)  # warm caches and connections
-        for _ in range(5):
+        for _ in range(args.rounds):
             for name, app in apps.items():
                 results[name].append(await _asgi_cpu_ms(app, body, args.in_process))
     finally:
@@ -201,8 +205,18 @@ async def _in_process(supergraph: Path, args: argparse.Namespace) -> dict[str, l
     return results
 
 
+def _print_in_process(cpu: dict[str, list[float]]) -> None:
+    off = statistics.median(cpu["off"])
+    for name, rounds in cpu.items():
+        median = statistics.median(rounds)
+        cost = "" if name == "off" else f"  CPU-bound throughput cost {1 - off / median:+.1%}"
+        spread = ", ".join(f"{value:.3f}" for value in rounds)
+        print(f"edge {name:15} {median:.3f} ms router CPU per request [{spread}]{cost}")  # noqa: T201
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")  # noqa: T201
     if shutil.which("wrk") is None:
         print("wrk is required: apt-get install -y wrk", file=sys.stderr)  # noqa: T201
         return 2
@@ -222,10 +236,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             if args.in_process:
                 cpu = uvloop.run(_in_process(supergraph, args))  # as `router serve` runs
-                off, on = statistics.median(cpu["off"]), statistics.median(cpu["on"])
-                print(f"router CPU per request, edge off: {off:.3f} ms {cpu['off']}")  # noqa: T201
-                print(f"router CPU per request, edge on:  {on:.3f} ms {cpu['on']}")  # noqa: T201
-                print(f"CPU-bound throughput cost of the edge: {1 - off / on:+.1%}")  # noqa: T201
+                _print_in_process(cpu)
                 return 0
             runs = [("router, edge off", BASE), ("router, edge on (in memory)", edge_config(None))]
             if args.redis:

@@ -26,7 +26,11 @@ class ApqConfig(_Section):
     """Automatic persisted queries: a client sends a hash and registers the text on a miss."""
 
     enabled: bool = True
-    cache_size: int = Field(default=10_000, ge=1, description="in-memory LRU size (no Redis)")
+    cache_size: int = Field(
+        default=10_000,
+        ge=1,
+        description="in-process LRU size (the store without Redis; in front of it with)",
+    )
     ttl_seconds: int = Field(default=86_400, ge=1, description="lifetime of an entry in Redis")
     get_max_age_seconds: int = Field(
         default=300, ge=0, description="Cache-Control max-age of GET responses found by hash"

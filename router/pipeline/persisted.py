@@ -77,7 +77,12 @@ class PersistedDocuments:
         self._default = ClientDocuments(policy=config.default_policy)
         self._apq = config.apq.enabled
         self._store: DocumentStore = (
-            RedisDocumentStore(redis_url, key_prefix=key_prefix, ttl_seconds=config.apq.ttl_seconds)
+            RedisDocumentStore(
+                redis_url,
+                key_prefix=key_prefix,
+                ttl_seconds=config.apq.ttl_seconds,
+                seen=config.apq.cache_size,
+            )
             if redis_url
             else MemoryDocumentStore(config.apq.cache_size)
         )

@@ -7,9 +7,10 @@ keys disappear. One round trip per request, whatever the number of limits.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
-from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
 
 from router.ratelimit.limiter import ALLOWED, Bucket, Decision, Spend
 from router.redis_pool import redis_client
@@ -72,25 +73,29 @@ return {1}
 """
 
 
+_SHA = hashlib.sha1(CHECK.encode("utf-8")).hexdigest()  # noqa: S324 - Redis names scripts so
+
+
 class RedisLimiter:
     def __init__(self, url: str) -> None:
-        self._redis: Redis = redis_client(url)
-        self._check = self._redis.register_script(CHECK)
+        self._redis = redis_client(url)
 
     async def check(self, buckets: Sequence[Bucket], spend: Spend | None = None) -> Decision:
         keys = [bucket.key for bucket in buckets]
-        arguments: list[float] = [1 if spend is not None else 0]
+        arguments: list[str | float] = ["1" if spend is not None else "0"]
         for bucket in buckets:
             arguments += [bucket.config.capacity, bucket.config.refill_per_second / 1000]
         if spend is not None:
             keys.append(spend.key)
             arguments += [spend.cost, spend.budget.budget, spend.budget.window_seconds]
-        result = await self._check(keys=keys, args=arguments)
-        if int(result[0]) == 1:
+        try:
+            result = await self._redis.execute("EVALSHA", _SHA, len(keys), *keys, *arguments)
+        except NoScriptError:  # first call, or Redis restarted: load it, once per connection
+            await self._redis.execute("SCRIPT", "LOAD", CHECK)
+            result = await self._redis.execute("EVALSHA", _SHA, len(keys), *keys, *arguments)
+        if result[0] == 1:
             return ALLOWED
-        return Decision(
-            allowed=False, retry_after=int(result[1]) / 1000, refused_by=int(result[2]) - 1
-        )
+        return Decision(allowed=False, retry_after=result[1] / 1000, refused_by=result[2] - 1)
 
     async def aclose(self) -> None:
         await self._redis.aclose()

@@ -88,6 +88,8 @@ def build_subgraph(
         d for d in document.definitions if isinstance(d, SchemaDefinitionNode | SchemaExtensionNode)
     ]
     resolve_links(subgraph, schema_nodes, errors)
+    if errors:  # Apollo stops at a broken @link before validating the rest
+        return errors
     renamed_roots = _root_renames(schema_nodes)
     _check_root_names(document, renamed_roots, subgraph.name, errors)
     for definition in document.definitions:

@@ -130,8 +130,15 @@ def _possible(subgraph: Subgraph, typedef: TypeDef) -> set[str]:
 
 
 def targets(subgraph: Subgraph, parent: TypeDef, fields: str) -> list[Target]:
-    """Every field the set selects that exists (problems are ignored)."""
+    """The fields the set selects, up to the first one that does not exist (as Apollo collects
+    them without validating)."""
     selection = parse_field_set(fields)
     if selection is None:
         return []
-    return [t for t in walk(subgraph, parent, selection) if isinstance(t, Target)]
+    found = []
+    for item in walk(subgraph, parent, selection):
+        if isinstance(item, Target):
+            found.append(item)
+        elif item.kind in ("unknown_field", "unknown_type", "bad_fragment"):
+            break
+    return found

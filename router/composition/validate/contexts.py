@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from graphql.language import FieldNode
+
 from router.composition.contexts import parse_context, selection_body
 from router.composition.fieldsets import Problem, parse_field_set, walk
 from router.composition.model import Field, InputValue, Kind, TypeDef
@@ -94,8 +96,7 @@ def _check_argument(
             field_def,
         )
     else:
-        problem = _selection_problem(checker, selection, locations[context])
-        if problem is not None:
+        for problem in _selection_problems(checker, selection, locations[context]):
             checker.error(
                 "CONTEXT_INVALID_SELECTION",
                 f'Context "{context}" is used in "{coordinate}" but the selection is invalid: '
@@ -112,12 +113,19 @@ def _check_argument(
         )
 
 
-def _selection_problem(checker: Checker, selection: str, locations: list[TypeDef]) -> str | None:
+def _selection_problems(checker: Checker, selection: str, locations: list[TypeDef]) -> list[str]:
+    """What is wrong with a context selection, once per type setting the context."""
     parsed = parse_field_set(selection_body(selection))
     if parsed is None or not parsed.selections:
-        return "no selection is made"
+        return ["no selection is made"]
+    fields = [s for s in parsed.selections if isinstance(s, FieldNode)]
+    if len(fields) > 1 or (fields and len(parsed.selections) > 1):
+        return ["multiple selections are made"]
+    problems = []
     for location in locations:
-        for item in walk(checker.subgraph, location, parsed):
-            if isinstance(item, Problem):
-                return f"for type {location.name}. Error: {item.message}"
-    return None
+        problem = next(
+            (p for p in walk(checker.subgraph, location, parsed) if isinstance(p, Problem)), None
+        )
+        if problem is not None:
+            problems.append(f"for type {location.name}. Error: {problem.message}")
+    return problems

@@ -35,6 +35,8 @@ from graphql import (
     GraphQLSchema,
     build_schema,
     get_named_type,
+    get_nullable_type,
+    get_operation_ast,
     graphql,
     is_abstract_type,
     is_list_type,
@@ -54,6 +56,7 @@ from graphql.language import (
     InterfaceTypeExtensionNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
+    OperationType,
     SchemaDefinitionNode,
     SchemaExtensionNode,
     StringValueNode,
@@ -174,7 +177,7 @@ class DataStore:
         named = self.schema.get_type(typename)
         names = [typename]
         if named is not None and is_abstract_type(named):
-            names = [t.name for t in self.schema.get_possible_types(named)]  # type: ignore[arg-type]
+            names = [t.name for t in self.schema.get_possible_types(named)]
         stored = [name for name in names if name in self.rows]
         return stored or None
 
@@ -240,11 +243,13 @@ class SubgraphExecutor:
         self.state = state
 
     async def execute(self, body: dict[str, Any]) -> dict[str, Any]:
-        operation = str(body.get("query", ""))
-        is_mutation = operation.lstrip().startswith("mutation")
+        source = str(body.get("query", ""))
+        document = parse(source)
+        operation = get_operation_ast(document, body.get("operationName"))
+        is_mutation = operation is not None and operation.operation == OperationType.MUTATION
         result = await graphql(
             self.schema,
-            operation,
+            source,
             root_value=self.store.roots["Mutation" if is_mutation else "Query"],
             variable_values=body.get("variables"),
             operation_name=body.get("operationName"),
@@ -257,7 +262,7 @@ class SubgraphExecutor:
             payload["errors"] = [dict(error.formatted) for error in result.errors]
         return payload
 
-    async def _resolve(self, source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+    async def _resolve(self, source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
         coordinate = f"{info.parent_type.name}.{info.field_name}"
         hook = self.hooks.get(coordinate)
         if hook is not None:
@@ -278,10 +283,9 @@ class SubgraphExecutor:
             raise GraphQLError(str(value["$error"]), extensions=_code(value))
         return self.store.resolve_refs(value)
 
-    def _lookup(self, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
+    def _lookup(self, info: GraphQLResolveInfo[Any], args: dict[str, Any]) -> Any:
         found = self.store.find_all(get_named_type(info.return_type).name, args)
-        wants_list = is_list_type(getattr(info.return_type, "of_type", info.return_type))
-        if wants_list or is_list_type(info.return_type):
+        if is_list_type(get_nullable_type(info.return_type)):
             return found
         return found[0] if found else None
 

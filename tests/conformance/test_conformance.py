@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from conformance_cases import Query, comparable, load_queries
@@ -41,5 +43,7 @@ async def test_router_answers_as_the_spec_says(conformance: Conformance, query: 
     finally:
         running.reset()
     assert response.status_code == 200, response.text
-    expected = {key: query.expected[key] for key in ("data", "errors") if key in query.expected}
+    expected: dict[str, Any] = {
+        key: query.expected[key] for key in ("data", "errors") if key in query.expected
+    }
     assert comparable(response.json()) == comparable(expected)

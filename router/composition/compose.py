@@ -86,15 +86,6 @@ def _build_subgraphs(
         return [], errors
     subgraphs: list[Subgraph] = []
     for source, document in documents:
-        if source.name == "_":
-            errors.append(
-                CompositionError(
-                    "INVALID_SUBGRAPH_NAME",
-                    "Invalid name _ for a subgraph: this name is reserved",
-                    subgraph=source.name,
-                )
-            )
-            continue
         parsed = build_subgraph(source, document)
         if isinstance(parsed, list):
             errors += parsed
@@ -102,6 +93,14 @@ def _build_subgraphs(
         problems = check_graphql_rules(parsed)
         if not problems and parsed.fed2:
             problems = validate_subgraph(parsed)
+        if not problems and source.name == "_":
+            problems = [
+                CompositionError(
+                    "INVALID_SUBGRAPH_NAME",
+                    "Invalid name _ for a subgraph: this name is reserved",
+                    subgraph=source.name,
+                )
+            ]
         errors += problems
         subgraphs.append(parsed)
     return subgraphs, errors

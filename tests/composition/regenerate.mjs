@@ -50,7 +50,13 @@ function compose({ composition, graphql }, subgraphs) {
     }
   }
   if (errors.length > 0) return { errors };
-  const result = composition.composeServices(services);
+  let result;
+  try {
+    result = composition.composeServices(services);
+  } catch (error) {
+    // Apollo throws (instead of reporting) on some malformed inputs.
+    return { errors: [{ code: "APOLLO_EXCEPTION", message: String(error && error.message) }] };
+  }
   if (result.errors) {
     return {
       errors: result.errors.map((error) => ({

@@ -13,7 +13,8 @@ Data (`data/<subgraph>.json`, every key optional):
   equal the representation's (fields the row lacks, e.g. `@requires` inputs, are not compared,
   and stay on the object for hooks). A type with no rows here is answered from the
   representation alone (a subgraph that only computes fields of an entity).
-- Any object value `{"$ref": "Type", <key fields>}` is replaced by the matching row.
+- Any object value `{"$ref": "Type", <key fields>}` is replaced by the matching row; a field an
+  inline object lacks is read from the row of the same entity, if this subgraph stores one.
 - Any value `{"$error": "message", "code": "CODE"}` makes the field raise that GraphQL error.
 
 Abstract values carry `__typename` (rows get theirs from the list they are in). Fields that are
@@ -277,11 +278,18 @@ class SubgraphExecutor:
             value = source[info.field_name]
         elif info.parent_type is info.schema.query_type and args:
             value = self._lookup(info, args)
+        elif isinstance(source, dict):
+            value = self._from_row(info.parent_type.name, source, info.field_name)
         else:
             value = None
         if isinstance(value, dict) and "$error" in value:
             raise GraphQLError(str(value["$error"]), extensions=_code(value))
         return self.store.resolve_refs(value)
+
+    def _from_row(self, typename: str, source: dict[str, Any], field_name: str) -> Any:
+        """A field an inline object lacks, read from the stored row of the same entity."""
+        found = self.store.find_all(typename, source)
+        return found[0].get(field_name) if found else None
 
     def _lookup(self, info: GraphQLResolveInfo[Any], args: dict[str, Any]) -> Any:
         found = self.store.find_all(get_named_type(info.return_type).name, args)

@@ -55,6 +55,7 @@ from graphql.language import (
     InputObjectTypeExtensionNode,
     InterfaceTypeDefinitionNode,
     InterfaceTypeExtensionNode,
+    NameNode,
     ObjectTypeDefinitionNode,
     ObjectTypeExtensionNode,
     OperationType,
@@ -79,8 +80,8 @@ _LISTS = ("fields", "interfaces", "types", "values")
 _FEDERATION_SCALARS = {"_Any", "_FieldSet", "FieldSet", "link__Import", "link__Purpose"}
 
 
-def executable_sdl(sdl: str) -> tuple[str, list[str]]:
-    """Flatten a subgraph SDL for graphql-core; returns it and the resolvable entity types."""
+def executable_sdl(sdl: str) -> str:
+    """Flatten a subgraph SDL for graphql-core and add the federation entry points."""
     merged: dict[str, TypeDefinitionNode] = {}
     entities: list[str] = []
     for node in parse(sdl).definitions:
@@ -89,17 +90,14 @@ def executable_sdl(sdl: str) -> tuple[str, list[str]]:
         definition_type = _DEFINITION_OF.get(type(node), type(node))
         assert issubclass(definition_type, TypeDefinitionNode)
         name = node.name.value  # type: ignore[attr-defined]
-        if name in _FEDERATION_SCALARS or name == "link__Purpose":
+        if name in _FEDERATION_SCALARS:
             continue
         if _is_resolvable_entity(node) and name not in entities:
             entities.append(name)
         merged[name] = _merge(merged.get(name), node, definition_type)
     if "Query" not in merged:
         merged["Query"] = ObjectTypeDefinitionNode(
-            name=parse("type Query").definitions[0].name,  # type: ignore[attr-defined]
-            fields=(),
-            interfaces=(),
-            directives=(),
+            name=NameNode(value="Query"), fields=(), interfaces=(), directives=()
         )
     text = print_ast(DocumentNode(definitions=tuple(merged.values())))
     federation = "scalar _Any\ntype _Service { sdl: String }\n"
@@ -108,7 +106,7 @@ def executable_sdl(sdl: str) -> tuple[str, list[str]]:
     if objects:
         federation += " _entities(representations: [_Any!]!): [_Entity]!"
         federation = f"union _Entity = {' | '.join(objects)}\n" + federation
-    return text + "\n" + federation + " }\n", entities
+    return text + "\n" + federation + " }\n"
 
 
 def _merge(
@@ -237,8 +235,7 @@ class SubgraphExecutor:
     ) -> None:
         self.name = name
         self.sdl = sdl
-        text, _ = executable_sdl(sdl)
-        self.schema = build_schema(text)
+        self.schema = build_schema(executable_sdl(sdl))
         self.store = DataStore(data, self.schema)
         self.hooks = hooks
         self.state = state

@@ -9,6 +9,7 @@
         {"data": ..., "errors": [{"path": [...], "extensions": {"code": ...}}],
          "variables": {...}, "operationName": "...",             (request, optional)
          "faults": {"<subgraph>": "down|hang|http500|invalid-json|errors"},  (optional)
+         "requests": {"<subgraph>": <how many requests it should receive>},  (optional)
          "xfail": "why the router is known to answer differently"}          (optional)
 
 Errors are compared as a multiset of `path` and `extensions.code` (messages are for humans).

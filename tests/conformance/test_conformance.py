@@ -40,6 +40,7 @@ async def test_router_answers_as_the_spec_says(conformance: Conformance, query: 
             response = await client.post(
                 url, json=query.request(), headers={"accept": "application/json"}
             )
+        received = {name: len(server.requests) for name, server in running.servers.items()}
     finally:
         running.reset()
     assert response.status_code == 200, response.text
@@ -47,3 +48,6 @@ async def test_router_answers_as_the_spec_says(conformance: Conformance, query: 
         key: query.expected[key] for key in ("data", "errors") if key in query.expected
     }
     assert comparable(response.json()) == comparable(expected)
+    # Round trips: how many requests the listed subgraphs received (the plan's minimality).
+    wanted = query.expected.get("requests", {})
+    assert {name: received[name] for name in wanted} == wanted

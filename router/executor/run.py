@@ -40,7 +40,7 @@ from router.planner.plan import (
     PlanNode,
     SequenceNode,
 )
-from router.planner.selection import ALIAS_MARK, OutFragment
+from router.planner.selection import ALIAS_MARK, KEY_MARK, OutFragment
 from router.supergraph import Supergraph
 
 __all__ = ["execute"]
@@ -246,7 +246,7 @@ def _selected_keys(fetch: FetchNode) -> list[str]:
                     walk(selection.selection_set.selections, entities=False)
                     continue
                 key = (selection.alias or selection.name).value
-                if key != "__typename" and ALIAS_MARK not in key:
+                if key != "__typename" and ALIAS_MARK not in key and KEY_MARK not in key:
                     keys[key] = None
             elif isinstance(selection, InlineFragmentNode):
                 walk(selection.selection_set.selections, entities=entities)

@@ -16,10 +16,13 @@ from graphql.language import ast
 
 from router.planner.operation import TYPENAME, Condition
 
-__all__ = ["ALIAS_MARK", "OutField", "OutFragment", "OutSet", "conditions_text"]
+__all__ = ["ALIAS_MARK", "KEY_MARK", "OutField", "OutFragment", "OutSet", "conditions_text"]
 
 # Internal aliases look like `<key>__alias_<n>`; the executor merges them back under `<key>`.
 ALIAS_MARK = "__alias_"
+# Keys and requirements the planner adds under a response key a client alias already uses get
+# `<name>__key`: kept apart in the merged data, read back only by representations.
+KEY_MARK = "__key"
 
 
 def conditions_text(conditions: tuple[Condition, ...]) -> str:

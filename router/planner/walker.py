@@ -25,7 +25,7 @@ from router.planner.operation import (
     PlanningError,
 )
 from router.planner.reach import Entry, Reach
-from router.planner.selection import OutSet
+from router.planner.selection import KEY_MARK, OutSet
 
 __all__ = ["REQUIRES_MARK", "At", "Walker"]
 
@@ -65,6 +65,11 @@ class Walker:
         # abstract selections under a shared field below a shared parent: common members only
         self._restricted: dict[int, frozenset[str]] = {}
         self._shared_sets: dict[int, OutSet] = {}  # selections under fields 2+ subgraphs serve
+        # client response keys naming another field (`upc: name`): planner-added fields under
+        # such a key get an internal alias, so representations never read the client's value
+        self._client_keys: set[str] = set()
+        self._aliased_keys: set[str] = set()
+        _response_keys(operation.selections, self._client_keys, self._aliased_keys)
 
     @property
     def groups(self) -> list[FetchGroup]:
@@ -404,6 +409,26 @@ class Walker:
                 result.append(item)
         return result
 
+    def _internal(self, items: list[Item]) -> list[Item]:
+        """Planner-added fields (keys, requirements) under an internal alias wherever a client
+        alias uses their name as its response key: the client's value and the real key then live
+        under distinct keys, and representations read the real one."""
+        if not self._aliased_keys:
+            return items
+        result: list[Item] = []
+        for item in items:
+            selections = self._internal(item.selections) if item.selections else item.selections
+            if isinstance(item, NFragment):
+                result.append(replace(item, selections=selections or []))
+            elif item.key in self._aliased_keys:
+                alias = f"{item.name}{KEY_MARK}"
+                while alias in self._client_keys:
+                    alias += "_"
+                result.append(replace(item, alias=alias, key=alias, selections=selections))
+            else:
+                result.append(replace(item, selections=selections))
+        return result
+
     def _jump(
         self, at: At, hop: Hop, entries: list[Entry], item_conds: tuple[Condition, ...]
     ) -> set[int]:
@@ -414,10 +439,12 @@ class Walker:
             raise PlanningError(f"no finite plan reaches {at.type_name} fields in {hop.subgraph}")
         try:
             guarded = at.conds + tuple(c for c in item_conds if c not in at.conds)
-            key_items = list(self.index.field_set(at.type_name, hop.key))
+            key_items = self._internal(list(self.index.field_set(at.type_name, hop.key)))
             deps = self.plan_items(at, key_items)  # planner-added keys are unconditional
             at.target.add_typename()
-            required = self._alias_clashes(at.target, self._requirements(hop, entries))
+            required = self._alias_clashes(
+                at.target, self._internal(self._requirements(hop, entries))
+            )
             if required:
                 deps |= self.plan_items(replace(at, conds=guarded), required)
             child = self.registry.child(
@@ -433,7 +460,7 @@ class Walker:
             representation.add_typename()
             copy_items(at.type_name, key_items + required, representation)
             child.key_fields[at.type_name] = tuple(
-                item.key for item in key_items if isinstance(item, NField)
+                item.name for item in key_items if isinstance(item, NField)
             )
             in_target = self.sg.type_in(hop.entity, hop.subgraph)
             if hop.rewrite or (in_target is not None and in_target.is_interface_object):
@@ -445,6 +472,17 @@ class Walker:
             return deps | self.plan_items(inside, items)
         finally:
             self._depth -= 1
+
+
+def _response_keys(items: list[Item], keys: set[str], aliased: set[str]) -> None:
+    """Every client response key, and those an alias gives to another field."""
+    for item in items:
+        if isinstance(item, NField):
+            keys.add(item.key)
+            if item.key != item.name:
+                aliased.add(item.key)
+        if item.selections:
+            _response_keys(item.selections, keys, aliased)
 
 
 def _name(item: Item) -> str:

@@ -394,3 +394,35 @@ async def test_representations_sent_to_an_interface_object_name_the_interface() 
     sent = subgraphs.requests[1][1]["variables"]["representations"]
     assert sent == [{"__typename": "Account", "id": "a1"}]
     assert result == {"data": {"admins": [{"level": 3, "bio": "bio a1"}]}}
+
+
+async def test_representations_read_the_key_not_a_client_alias_named_like_it() -> None:
+    result, subgraphs = await _run(
+        "key-aliased-by-client",
+        "{ me { id: name reviews { body } } }",
+        {
+            "users": {"data": {"me": {"id": "Ann", "id__key": "u1", "__typename": "User"}}},
+            "reviews": _entities(lambda rep: {"reviews": [{"body": f"by {rep['id']}"}]}),
+        },
+    )
+    assert result == {"data": {"me": {"id": "Ann", "reviews": [{"body": "by u1"}]}}}
+    [(_, request)] = [r for r in subgraphs.requests if r[0] == "reviews"]
+    assert request["variables"]["representations"] == [{"__typename": "User", "id": "u1"}]
+
+
+async def test_nested_key_fields_under_internal_aliases_build_the_representation() -> None:
+    orders = [{"id": 7, "region": {"code__key": "VN"}, "id__key": "o1", "__typename": "Order"}]
+    result, subgraphs = await _run(
+        "nested-key-aliased-by-client",
+        "{ orders { id: total region { code: __typename } eta } }",
+        {
+            "orders": {"data": {"orders": orders}},
+            "shipping": _entities(lambda rep: {"eta": f"{rep['id']}@{rep['region']['code']}"}),
+        },
+    )
+    assert result == {"data": {"orders": [{"id": 7, "region": {"code": "Region"}, "eta": "o1@VN"}]}}
+    [(_, request)] = [r for r in subgraphs.requests if r[0] == "shipping"]
+    assert request["variables"]["representations"] == [
+        {"__typename": "Order", "id": "o1", "region": {"code": "VN"}}
+    ]
+

@@ -1,8 +1,10 @@
 """Response shaping: the client's operation walked over the merged data tree.
 
-Only requested keys are emitted, in request order; planner-added keys disappear. A null (or
-missing) value in a non-null position bubbles up to the nearest nullable ancestor, possibly
-``data: null``. Enum values the API schema does not expose become null with an error.
+Only requested keys are emitted, in request order; planner-added keys disappear. Fields are
+collected as the spec's CollectFields does (fragments applied for the runtime type, one field per
+response key with every occurrence's sub-selection merged), once per plan and runtime type. A
+null (or missing) value in a non-null position bubbles up to the nearest nullable ancestor,
+possibly ``data: null``. Enum values the API schema does not expose become null with an error.
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ from graphql import (
 )
 
 from router.executor.merge import Where, path_of
-from router.planner.operation import TYPENAME, Item, NField, NormalizedOperation
+from router.planner.operation import (
+    TYPENAME,
+    Collected,
+    Item,
+    NField,
+    NormalizedOperation,
+    collect_fields,
+)
 from router.supergraph import Supergraph
 
 __all__ = ["shape_response"]
@@ -30,9 +39,14 @@ _BUBBLE = object()  # a null in a non-null position, on its way up
 
 class _Shaper:
     def __init__(
-        self, supergraph: Supergraph, variables: Mapping[str, Any], errors: list[dict[str, Any]]
+        self,
+        supergraph: Supergraph,
+        variables: Mapping[str, Any],
+        errors: list[dict[str, Any]],
+        collected: dict[tuple[int, str | None], tuple[Collected, ...]],
     ) -> None:
         self.supergraph = supergraph
+        self.collected = collected
         self.variables = variables
         self.errors = errors
         self.api_enums = supergraph.api_enum_values
@@ -49,49 +63,37 @@ class _Shaper:
     def object(
         self, items: list[Item], data: dict[str, Any], runtime: str | None, path: Where
     ) -> Any:
+        """The object's fields as CollectFields gives them for ``runtime`` (fragments applied,
+        one merged field per response key), in request order, or ``_BUBBLE``."""
+        collected = self.collected.get((id(items), runtime))
+        if collected is None:
+            collected = collect_fields(items, runtime, self.applies)
+            self.collected[(id(items), runtime)] = collected
         out: dict[str, Any] = {}
-        if self._fill(items, data, runtime, path, out) is _BUBBLE:
-            return _BUBBLE
-        return out
-
-    def _fill(
-        self,
-        items: list[Item],
-        data: dict[str, Any],
-        runtime: str | None,
-        path: Where,
-        out: dict[str, Any],
-    ) -> Any:
-        for item in items:
-            if item.conditions and not self.passes(item.conditions):
+        for entry in collected:
+            if entry.conditions and not self.passes(entry.conditions):
                 continue
-            if not isinstance(item, NField):
-                if self.applies(item.type_condition, runtime) and (
-                    self._fill(item.selections, data, runtime, path, out) is _BUBBLE
-                ):
-                    return _BUBBLE
-                continue
+            item = entry.field
+            key = item.key
+            if key in out:
+                continue  # merged into the first included occurrence
             plain = item.plain
             if plain:  # scalar leaf: no completion needed
-                value = data.get(item.key)
+                value = data.get(key)
                 if value is None and plain == 2:
-                    self._null_in_non_null(runtime, item, (path, item.key))
+                    self._null_in_non_null(runtime, item, (path, key))
                     return _BUBBLE
-                out[item.key] = value
+                out[key] = value
                 continue
             if item.name == TYPENAME:
-                out[item.key] = runtime
+                out[key] = runtime
                 continue
             assert item.type is not None
-            value = self.complete(runtime, item, item.type, data.get(item.key), (path, item.key))
+            value = self.complete(runtime, item, item.type, data.get(key), (path, key))
             if value is _BUBBLE:
                 return _BUBBLE
-            existing = out.get(item.key)
-            if isinstance(existing, dict) and isinstance(value, dict):
-                _merge_shaped(existing, value)
-            else:
-                out[item.key] = value
-        return None
+            out[key] = value
+        return out
 
     def complete(
         self, parent: str | None, item: NField, type_: GraphQLOutputType, value: Any, path: Where
@@ -158,19 +160,6 @@ class _Shaper:
         )
 
 
-def _merge_shaped(target: dict[str, Any], source: dict[str, Any]) -> None:
-    for key, value in source.items():
-        existing = target.get(key)
-        if isinstance(existing, dict) and isinstance(value, dict):
-            _merge_shaped(existing, value)
-        elif isinstance(existing, list) and isinstance(value, list):
-            for a, b in zip(existing, value, strict=False):
-                if isinstance(a, dict) and isinstance(b, dict):
-                    _merge_shaped(a, b)
-        else:
-            target[key] = value
-
-
 def shape_response(
     *,
     operation: NormalizedOperation,
@@ -179,6 +168,6 @@ def shape_response(
     variables: Mapping[str, Any],
     errors: list[dict[str, Any]],
 ) -> dict[str, Any] | None:
-    shaper = _Shaper(supergraph, variables, errors)
+    shaper = _Shaper(supergraph, variables, errors, operation.collected)
     shaped = shaper.object(operation.selections, data or {}, operation.root_type, None)
     return None if shaped is _BUBBLE else shaped

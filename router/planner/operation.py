@@ -3,12 +3,13 @@
 Named fragments are inlined, literal ``@skip``/``@include`` are applied, variable conditions are
 kept on each item as ``(variable, expected)`` pairs, and fields with one response key and one set
 of conditions are merged. Every field remembers its output type (for null propagation later).
+``collect_fields`` is the spec's CollectFields on this tree, per runtime type, for shaping.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 
 from graphql import (
     GraphQLField,
@@ -26,12 +27,14 @@ from graphql import (
 from graphql.language import ast
 
 __all__ = [
+    "Collected",
     "Condition",
     "Item",
     "NField",
     "NFragment",
     "NormalizedOperation",
     "PlanningError",
+    "collect_fields",
     "normalize",
     "parse_field_set",
 ]
@@ -88,6 +91,61 @@ class NormalizedOperation:
     root_type: str
     selections: list[Item]
     variable_definitions: dict[str, ast.VariableDefinitionNode]
+    # per (id of a selection list, runtime type): ``collect_fields`` of it, filled lazily while
+    # shaping responses and cached with the plan
+    collected: dict[tuple[int, str | None], tuple[Collected, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """One field occurrence of a selection set as CollectFields sees it for a runtime type: the
+    conditions including those of enclosing fragments, and the merged field for its response
+    key (the first occurrence, with the sub-selections of every occurrence)."""
+
+    conditions: tuple[Condition, ...]
+    field: NField
+
+
+def collect_fields(
+    items: list[Item], runtime: str | None, applies: Callable[[str | None, str | None], bool]
+) -> tuple[Collected, ...]:
+    """The spec's CollectFields over ``items`` for objects of type ``runtime``, with variable
+    conditions kept: fragments that apply are inlined, and fields sharing a response key are
+    merged into one field whose sub-selection holds each occurrence's under its conditions.
+    Emit an occurrence whose conditions hold and whose key is not yet in the response."""
+    occurrences: list[tuple[tuple[Condition, ...], NField]] = []
+    _occurrences(items, (), runtime, applies, occurrences)
+    by_key: dict[str, list[tuple[tuple[Condition, ...], NField]]] = {}
+    for conditions, item in occurrences:
+        by_key.setdefault(item.key, []).append((conditions, item))
+    merged: dict[str, NField] = {}
+    for key, group in by_key.items():
+        first = group[0][1]
+        if len(group) == 1 or first.selections is None:
+            merged[key] = first
+            continue
+        selections: list[Item] = []
+        for conditions, item in group:
+            if conditions:
+                selections.append(NFragment(None, conditions, item.selections or []))
+            else:
+                selections.extend(item.selections or ())
+        merged[key] = replace(first, conditions=(), selections=selections)
+    return tuple(Collected(conditions, merged[item.key]) for conditions, item in occurrences)
+
+
+def _occurrences(
+    items: list[Item],
+    conditions: tuple[Condition, ...],
+    runtime: str | None,
+    applies: Callable[[str | None, str | None], bool],
+    into: list[tuple[tuple[Condition, ...], NField]],
+) -> None:
+    for item in items:
+        if isinstance(item, NField):
+            into.append((conditions + item.conditions, item))
+        elif applies(item.type_condition, runtime):
+            _occurrences(item.selections, conditions + item.conditions, runtime, applies, into)
 
 
 def _conditions(

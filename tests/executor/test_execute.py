@@ -426,3 +426,55 @@ async def test_nested_key_fields_under_internal_aliases_build_the_representation
         {"__typename": "Order", "id": "o1", "region": {"code": "VN"}}
     ]
 
+
+_MERGED_ACROSS_FRAGMENTS = (
+    "query ($withStars: Boolean!) { me { ... on User { reviews { body } } reviews { id: body }"
+    " reviews @include(if: $withStars) { stars } } }"
+)
+
+
+def _reviews_by_selection(request: dict[str, Any]) -> dict[str, Any]:
+    """The reviews subgraph answering whichever of body / id: body / stars the fetch selects."""
+    review: dict[str, Any] = {}
+    if "reviews {stars}" in request["query"]:
+        review["stars"] = 5
+    else:
+        review.update(body="Great", id="Great")
+    return {"data": {"_entities": [{"reviews": [review]}]}}
+
+
+@pytest.mark.parametrize(
+    ("with_stars", "review"),
+    [
+        (True, {"body": "Great", "id": "Great", "stars": 5}),
+        (False, {"body": "Great", "id": "Great"}),
+    ],
+)
+async def test_one_response_key_in_fragments_and_directly_merges_every_sub_selection(
+    with_stars: bool, review: dict[str, Any]
+) -> None:
+    result, _ = await _run(
+        "entity-field-merged-across-fragments",
+        _MERGED_ACROSS_FRAGMENTS,
+        {
+            "users": {"data": {"me": {"id__key": "u1", "__typename": "User"}}},
+            "reviews": _reviews_by_selection,
+        },
+        {"withStars": with_stars},
+    )
+    assert result == {"data": {"me": {"reviews": [review]}}}
+    assert list(result["data"]["me"]["reviews"][0]) == list(review)
+
+
+async def test_a_null_in_any_merged_occurrence_nulls_the_whole_field() -> None:
+    result, _ = await _run(
+        "entity-field-merged-across-fragments",
+        "{ me { reviews { stars } ... on User { reviews { body } } } }",
+        {
+            "users": {"data": {"me": {"id": "u1", "__typename": "User"}}},
+            "reviews": _entities(lambda rep: {"reviews": [{"stars": 4, "body": None}]}),
+        },
+    )
+    # body is String!: the review bubbles to the non-null list, then to the nullable `me`
+    assert result["data"] == {"me": None}
+    assert [e["path"] for e in result["errors"]] == [["me", "reviews", 0, "body"]]

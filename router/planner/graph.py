@@ -88,20 +88,31 @@ class SupergraphIndex:
         info = self.field_info(type_name, field_name, graph)
         if info is None:
             return False
-        if info.external or info.used_overridden:
+        if info.external:
             return provided is not None and field_name in provided
-        if info.override_label is not None and info.override_label not in labels:
-            return False
-        return not self._overridden_by_label(type_name, field_name, graph, labels)
+        if info.override is not None and info.override_label is not None:
+            if info.override_label not in labels:
+                return False  # progressive override, label off: the old owner still serves it
+        elif self._overridden_now(type_name, field_name, graph, labels) or (
+            info.used_overridden and info.override_label is None
+        ):
+            # taken over by another subgraph: a source that still uses the field (in a key or a
+            # requirement) holds it like an external one
+            return info.used_overridden and provided is not None and field_name in provided
+        return True
 
-    def _overridden_by_label(
+    def _overridden_now(
         self, type_name: str, field_name: str, graph: str, labels: frozenset[str]
     ) -> bool:
+        """Does another subgraph override this field in ``graph`` for this request: always, or
+        through a progressive ``overrideLabel`` that is active? (Apollo's join v0.4+ form puts
+        the label on both sides; the source's own copy does not decide anything by itself.)"""
         graphs = self.supergraph.types[type_name].fields[field_name].graphs
         return any(
-            other.override == graph and other.override_label in labels
+            other.override == graph
+            and (other.override_label is None or other.override_label in labels)
             for name, other in graphs.items()
-            if name != graph and other.override_label is not None
+            if name != graph
         )
 
     def _owners(self, type_name: str) -> tuple[str, ...]:

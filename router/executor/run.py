@@ -134,12 +134,15 @@ class _Run:
         response = await self._call(fetch, self._request(fetch), lambda: _root_paths(fetch))
         if response is None:
             return
+        data = response.get("data")
+        # with `data: null` a pathless error is the cause of every field this fetch fills
+        unplaced = _root_paths(fetch) if data is None and response.get("errors") else []
         for error in response.get("errors") or ():
             path = error.get("path") if isinstance(error, dict) else None
-            self.errors.append(
-                self._subgraph_error(fetch, error, list(path) if isinstance(path, list) else None)
-            )
-        data = response.get("data")
+            if isinstance(path, list):
+                self.errors.append(self._subgraph_error(fetch, error, list(path)))
+            else:
+                self._place(fetch, error, unplaced)
         if isinstance(data, dict):
             deep_merge(self.data, data, self.abstract)
 
@@ -174,10 +177,16 @@ class _Run:
             return
         data = response.get("data")
         entities = data.get("_entities") if isinstance(data, dict) else None
+        # no `_entities` at all: a pathless error is the cause at every position
+        unplaced = (
+            _entity_paths(fetch, positions)
+            if not isinstance(entities, list) and response.get("errors")
+            else []
+        )
         failed = {
             index
             for error in response.get("errors") or ()
-            if (index := self._entity_error(fetch, error, positions)) is not None
+            if (index := self._entity_error(fetch, error, positions, unplaced)) is not None
         }
         if not isinstance(entities, list):
             if not response.get("errors"):
@@ -210,10 +219,22 @@ class _Run:
             return dict(representation)
         return None
 
+    def _place(self, fetch: FetchNode, error: Any, paths: list[Path]) -> None:
+        """A pathless subgraph error, at each client path it explains (or once, unplaced)."""
+        if not paths:
+            self.errors.append(self._subgraph_error(fetch, error, None))
+        for path in paths:
+            self.errors.append(self._subgraph_error(fetch, error, path))
+
     def _entity_error(
-        self, fetch: FetchNode, error: Any, positions: list[list[tuple[dict[str, Any], Where]]]
+        self,
+        fetch: FetchNode,
+        error: Any,
+        positions: list[list[tuple[dict[str, Any], Where]]],
+        unplaced: list[Path],
     ) -> int | None:
-        """Record a subgraph error at the client paths of its entity; returns that entity."""
+        """Record a subgraph error at the client paths of its entity (a pathless one at
+        ``unplaced``); returns that entity."""
         path = error.get("path") if isinstance(error, dict) else None
         if (
             isinstance(path, list)
@@ -225,7 +246,7 @@ class _Run:
             for _, where in positions[path[1]]:
                 self.errors.append(self._subgraph_error(fetch, error, [*path_of(where), *path[2:]]))
             return path[1]
-        self.errors.append(self._subgraph_error(fetch, error, None))
+        self._place(fetch, error, unplaced)
         return None
 
 

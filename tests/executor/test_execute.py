@@ -478,3 +478,42 @@ async def test_a_null_in_any_merged_occurrence_nulls_the_whole_field() -> None:
     # body is String!: the review bubbles to the non-null list, then to the nullable `me`
     assert result["data"] == {"me": None}
     assert [e["path"] for e in result["errors"]] == [["me", "reviews", 0, "body"]]
+
+
+async def test_a_pathless_error_with_data_null_is_placed_at_every_root_field_it_nulled() -> None:
+    boom = {"message": "boom", "extensions": {"code": "BOOM"}}
+    result, _ = await _run(
+        "entity-single-key",
+        "{ me { name } who: me { name } }",
+        {"users": {"data": None, "errors": [boom]}},
+    )
+    assert result["data"] == {"me": None, "who": None}
+    assert [(e["path"], e["extensions"]) for e in result["errors"]] == [
+        (["me"], {"code": "BOOM", "serviceName": "users"}),
+        (["who"], {"code": "BOOM", "serviceName": "users"}),
+    ]
+
+
+async def test_a_pathless_error_without_entities_is_placed_at_every_entity_position() -> None:
+    boom = {"message": "boom", "extensions": {"code": "BOOM"}}
+    result, _ = await _run(
+        "provides-saves-a-hop",
+        "{ reviews { author { email } } }",
+        {
+            "reviews": {
+                "data": {
+                    "reviews": [
+                        {"author": {"id": "u1", "__typename": "User"}},
+                        {"author": {"id": "u2", "__typename": "User"}},
+                    ]
+                }
+            },
+            "users": {"data": None, "errors": [boom]},
+        },
+    )
+    # email is String!: each author is nulled, then the non-null author nulls its review ...
+    assert result["data"] is None
+    assert [e["path"] for e in result["errors"]] == [
+        ["reviews", 0, "author", "email"],
+        ["reviews", 1, "author", "email"],
+    ]

@@ -18,7 +18,8 @@ keep-alive connections in a closed loop, a warm-up, then a fixed measured window
 a target is loaded its answer is checked against `expected.json` (ours byte for byte, the
 Node gateways as JSON). With several rounds the targets are interleaved (each round runs
 every target, odd rounds in reverse order) and medians are printed. Printed per target:
-RPS, p50/p95/p99, CPU used during the window, peak RSS, the load average around it, and
+RPS, p50/p95/p99, CPU used during the window (and RPS per CPU-second it got, which a
+busy machine disturbs less), peak RSS, the 1-minute load average around it, and
 the ratio to the Hive Gateway row it compares with like for like; then the router's cold
 planning time for the query and the issue's targets. Every loop is bounded.
 """
@@ -403,12 +404,13 @@ def _reference(row: Measurement, rows: list[Measurement]) -> Measurement | None:
 def _table(rows: list[Measurement]) -> str:
     header = (
         f"{'target':<38} {'RPS':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
-        f" {'CPU %':>5} {'RSS MB':>6} {'wrong':>5} {'errors':>6} {'load':>9}"
+        f" {'CPU %':>5} {'RPS/CPU-s':>9} {'RSS MB':>6} {'wrong':>5} {'errors':>6} {'load':>9}"
         "  vs Hive (like for like)"
     )
     lines = [header, "-" * len(header)]
     for row in rows:
         cpu = f"{row.cpu_percent:.0f}" if row.cpu_percent is not None else "-"
+        per_cpu = f"{100 * row.rps / row.cpu_percent:.0f}" if row.cpu_percent else "-"
         rss = f"{row.peak_rss_mb:.0f}" if row.peak_rss_mb is not None else "-"
         load = f"{row.load[0]:.1f}-{row.load[1]:.1f}" if row.load else "-"
         reference = _reference(row, rows)
@@ -420,8 +422,8 @@ def _table(rows: list[Measurement]) -> str:
             )
         lines.append(
             f"{row.target:<38} {row.rps:>7.0f} {row.p50_ms:>7.1f} {row.p95_ms:>7.1f}"
-            f" {row.p99_ms:>7.1f} {cpu:>5} {rss:>6} {row.wrong:>5} {row.errors:>6} {load:>9}"
-            f"{ratio}"
+            f" {row.p99_ms:>7.1f} {cpu:>5} {per_cpu:>9} {rss:>6} {row.wrong:>5} {row.errors:>6}"
+            f" {load:>9}{ratio}"
         )
     return "\n".join(lines)
 

@@ -8,10 +8,12 @@ from typing import Generic, TypeVar
 
 import orjson
 import strawberry
+from strawberry.federation.schema_directives import ListSize
 
 from shared.errors import BadUserInput
 
 __all__ = [
+    "CONNECTION_LIST_SIZE",
     "MAX_PAGE_SIZE",
     "Connection",
     "Edge",
@@ -22,6 +24,15 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 100
+
+#: `@listSize` for every connection field, so the router's demand control sizes a page by
+#: `first`. `first` has a default, so a query may omit it: no slicing argument is required.
+CONNECTION_LIST_SIZE = ListSize(
+    assumed_size=None,
+    slicing_arguments=["first"],
+    sized_fields=["edges"],
+    require_one_slicing_argument=False,
+)
 NodeT = TypeVar("NodeT")
 
 

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from typing import Annotated, TypeAlias
 
 import strawberry
-from strawberry.federation.schema_directives import Authenticated, Cost, Key, ListSize
+from strawberry.federation.schema_directives import Authenticated, Cost, Key
 from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
 from shared.geo import GeoPoint, GeoPointInput
 from shared.keyset import Page, connection
-from shared.pagination import Connection, Edge, PageInfo, page_size
+from shared.pagination import CONNECTION_LIST_SIZE, Connection, Edge, PageInfo, page_size
 from subgraphs.atlas import models, service
 from subgraphs.atlas.loaders import AtlasLoaders, CityPlacesKey
 
@@ -31,7 +31,6 @@ PlaceCategory = strawberry.enum(
     models.PlaceCategory, name="PlaceCategory", description="What kind of place it is."
 )
 
-_PAGE = ListSize(assumed_size=None, slicing_arguments=["first"], sized_fields=["edges"])
 _FIRST_DOC = "1..100"
 
 
@@ -126,7 +125,7 @@ class City:
 
     places: Connection[Place] = strawberry.field(
         resolver=resolve_city_places,
-        directives=[_PAGE],
+        directives=[CONNECTION_LIST_SIZE],
         description=f"The city's places by name; `first` is {_FIRST_DOC}.",
     )
 
@@ -391,21 +390,21 @@ class Query:
     country: Country | None = strawberry.field(resolver=resolve_country)
     cities: Connection[City] = strawberry.field(
         resolver=resolve_cities,
-        directives=[_PAGE],
+        directives=[CONNECTION_LIST_SIZE],
         description=f"Cities by name, optionally of one country; `first` is {_FIRST_DOC}.",
     )
     city: City | None = strawberry.field(resolver=resolve_city)
     city_by_slug: City | None = strawberry.field(resolver=resolve_city_by_slug)
     places: Connection[Place] = strawberry.field(
         resolver=resolve_places,
-        directives=[_PAGE],
+        directives=[CONNECTION_LIST_SIZE],
         description=f"Places by name, filtered; `first` is {_FIRST_DOC}.",
     )
     place: Place | None = strawberry.field(resolver=resolve_place)
     place_by_slug: Place | None = strawberry.field(resolver=resolve_place_by_slug)
     search: Connection[Place] = strawberry.field(
         resolver=resolve_search,
-        directives=[Cost(weight=10), _PAGE],
+        directives=[Cost(weight=10), CONNECTION_LIST_SIZE],
         description=(
             "Full-text search over places in Russian and English, best match first. "
             f"`text` is 1..{service.SEARCH_MAX_LENGTH} characters (web-search syntax: "
@@ -414,7 +413,7 @@ class Query:
     )
     guides: Connection[Guide] = strawberry.field(
         resolver=resolve_guides,
-        directives=[_PAGE],
+        directives=[CONNECTION_LIST_SIZE],
         description=f"Guides by title, optionally of one city or theme; `first` is {_FIRST_DOC}.",
     )
     guide: Guide | None = strawberry.field(resolver=resolve_guide)

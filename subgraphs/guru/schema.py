@@ -10,12 +10,12 @@ from enum import Enum
 from typing import Annotated, TypeAlias
 
 import strawberry
-from strawberry.federation.schema_directives import Authenticated, Cost, Key, ListSize
+from strawberry.federation.schema_directives import Authenticated, Cost, Key
 from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
 from shared.geo import GeoPointInput
-from shared.pagination import PageInfo
+from shared.pagination import CONNECTION_LIST_SIZE, PageInfo
 from subgraphs.guru import service
 from subgraphs.guru.models import ItemKind
 from subgraphs.guru.service import GuruServices
@@ -24,8 +24,6 @@ __all__ = ["TYPES", "Mutation", "Partner", "Place", "Query", "Theme"]
 
 GuruContext: TypeAlias = SubgraphContext[None, GuruServices]
 Info: TypeAlias = strawberry.Info[GuruContext, None]
-
-_PAGE = ListSize(assumed_size=None, slicing_arguments=["first"], sized_fields=["edges"])
 
 
 def _reference() -> list[Key]:
@@ -183,7 +181,7 @@ async def resolve_recommendations(
 class Query:
     nearby: NearbyConnection = strawberry.field(
         resolver=resolve_nearby,
-        directives=[Cost(weight=5), _PAGE],
+        directives=[Cost(weight=5), CONNECTION_LIST_SIZE],
         description=(
             "Places and partners within `radiusMeters` (1..50000 by default) of `location`, "
             "nearest first; `kinds` defaults to all; `first` is 1..100."
@@ -191,7 +189,7 @@ class Query:
     )
     recommendations: RecommendationConnection = strawberry.field(
         resolver=resolve_recommendations,
-        directives=[Authenticated(), _PAGE],
+        directives=[Authenticated(), CONNECTION_LIST_SIZE],
         description=(
             "Places for the signed-in user, ranked by the themes of the places they viewed "
             "(see `recordPlaceView`); empty until they have viewed one. `first` is 1..100."

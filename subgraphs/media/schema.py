@@ -8,12 +8,12 @@ from enum import Enum
 from typing import Annotated, TypeAlias
 
 import strawberry
-from strawberry.federation.schema_directives import Authenticated, Cost, Key, ListSize
+from strawberry.federation.schema_directives import Authenticated, Cost, Key
 from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
 from shared.keyset import connection
-from shared.pagination import Connection
+from shared.pagination import CONNECTION_LIST_SIZE, Connection
 from subgraphs.media import models, queries, service
 from subgraphs.media.loaders import MediaLoaders
 from subgraphs.media.queries import ArticlePage, PageArgs
@@ -33,15 +33,7 @@ __all__ = ["ArticleType", "City", "Mutation", "Place", "Query", "RubricType", "T
 MediaContext: TypeAlias = SubgraphContext[MediaLoaders, None]
 Info: TypeAlias = strawberry.Info[MediaContext, None]
 
-# `first` has a default, so a query may omit it: don't require a slicing argument.
-PAGE_DIRECTIVES = [
-    ListSize(
-        assumed_size=None,
-        slicing_arguments=["first"],
-        sized_fields=["edges"],
-        require_one_slicing_argument=False,
-    )
-]
+PAGE_DIRECTIVES = [CONNECTION_LIST_SIZE]
 
 
 def _viewer(info: Info) -> Viewer:

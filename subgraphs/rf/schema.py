@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Annotated, TypeAlias
 
 import strawberry
-from strawberry.federation.schema_directives import Authenticated, Key, ListSize
+from strawberry.federation.schema_directives import Authenticated, Key
 from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
@@ -16,7 +16,7 @@ from shared.geo import GeoPoint, GeoPointInput
 from shared.identity import require_authenticated
 from shared.keyset import connection
 from shared.money import Money
-from shared.pagination import Connection
+from shared.pagination import CONNECTION_LIST_SIZE, Connection
 from subgraphs.rf import models, queries, service
 from subgraphs.rf.access import Viewer
 from subgraphs.rf.loaders import RfLoaders
@@ -26,15 +26,7 @@ __all__ = ["Mutation", "PartnerType", "Place", "Query", "VoucherType"]
 RfContext: TypeAlias = SubgraphContext[RfLoaders, None]
 Info: TypeAlias = strawberry.Info[RfContext, None]
 
-# `first` has a default, so a query may omit it: don't require a slicing argument.
-PAGE_DIRECTIVES = [
-    ListSize(
-        assumed_size=None,
-        slicing_arguments=["first"],
-        sized_fields=["edges"],
-        require_one_slicing_argument=False,
-    )
-]
+PAGE_DIRECTIVES = [CONNECTION_LIST_SIZE]
 
 
 def _viewer(info: Info) -> Viewer:

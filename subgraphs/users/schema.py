@@ -8,13 +8,13 @@ from enum import Enum
 from typing import Annotated, TypeAlias
 
 import strawberry
-from strawberry.federation.schema_directives import Authenticated, Key, ListSize, RequiresScopes
+from strawberry.federation.schema_directives import Authenticated, Key, RequiresScopes
 from strawberry.federation.types import FieldSet
 
 from shared.context import SubgraphContext
 from shared.errors import NotFound
 from shared.identity import Identity, Role, require_authenticated
-from shared.pagination import Connection, Edge, PageInfo
+from shared.pagination import CONNECTION_LIST_SIZE, Connection, Edge, PageInfo
 from subgraphs.users import models, service
 from subgraphs.users.loaders import UsersLoaders
 from subgraphs.users.service import IssuedTokens, UsersServices
@@ -228,13 +228,7 @@ class Query:
         directives=[
             Authenticated(),
             RequiresScopes(scopes=[["admin"]]),  # the router refuses non-admins up front
-            # `first` has a default, so a query may omit it: don't require a slicing argument.
-            ListSize(
-                assumed_size=None,
-                slicing_arguments=["first"],
-                sized_fields=["edges"],
-                require_one_slicing_argument=False,
-            ),
+            CONNECTION_LIST_SIZE,
         ],
         description="Every account, oldest first (ADMIN only). `first` is 1..100.",
     )

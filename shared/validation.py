@@ -56,6 +56,12 @@ class FieldCheck:
             # Never used: done() raises before the caller can read it.
             return cast("OutT", None)
 
+    def require(self, **given: object) -> None:
+        """Record "is required" for each named field whose value is None (creation inputs)."""
+        for field, value in given.items():
+            if value is None:
+                self.errors[field] = "is required"
+
     def done(self) -> None:
         if self.errors:
             raise BadUserInput(self.errors)

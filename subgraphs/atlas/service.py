@@ -397,15 +397,13 @@ class _CleanPlace:
 def _clean_place_changes(changes: PlaceChanges, *, creating: bool) -> _CleanPlace:
     check = FieldCheck()
     if creating:
-        for field_name, given in (
-            ("slug", changes.slug),
-            ("cityId", changes.city_id),
-            ("category", changes.category),
-            ("name", changes.name),
-            ("location", changes.location),
-        ):
-            if given is None:
-                check.errors[field_name] = "is required"
+        check.require(
+            slug=changes.slug,
+            cityId=changes.city_id,
+            category=changes.category,
+            name=changes.name,
+            location=changes.location,
+        )
     values: dict[str, object] = {}
     if changes.slug is not None:
         values["slug"] = check("slug", _clean_slug, changes.slug)
@@ -537,14 +535,12 @@ def _clean_guide_changes(
 ) -> tuple[dict[str, object], uuid.UUID | None, list[uuid.UUID] | None, list[str] | None]:
     check = FieldCheck()
     if creating:
-        for field_name, given in (
-            ("slug", changes.slug),
-            ("cityId", changes.city_id),
-            ("title", changes.title),
-            ("placeIds", changes.place_ids),
-        ):
-            if given is None:
-                check.errors[field_name] = "is required"
+        check.require(
+            slug=changes.slug,
+            cityId=changes.city_id,
+            title=changes.title,
+            placeIds=changes.place_ids,
+        )
     values: dict[str, object] = {}
     if changes.slug is not None:
         values["slug"] = check("slug", _clean_slug, changes.slug)

@@ -7,14 +7,8 @@ from collections.abc import Callable
 
 import httpx
 from fastapi import FastAPI
-from media_support import (
-    CITY_ENTITIES,
-    PLACE_ENTITIES,
-    counting_statements,
-    create_article,
-    gql,
-    publish,
-)
+from media_support import CITY_ENTITIES, PLACE_ENTITIES, create_article, publish
+from subgraph_support import counting_statements, gql
 
 from shared.identity import Role
 

@@ -7,17 +7,9 @@ from collections.abc import Callable
 
 import httpx
 from fastapi import FastAPI
-from media_support import (
-    ARTICLES,
-    CREATE,
-    SEARCH,
-    article_input,
-    create_article,
-    gql,
-    only_error,
-    publish,
-)
+from media_support import ARTICLES, CREATE, SEARCH, article_input, create_article, publish
 from sqlalchemy import func, select
+from subgraph_support import gql, only_error
 
 from shared.identity import Role
 from subgraphs.media.demo import load_articles, load_rubrics, load_tags

@@ -9,19 +9,9 @@ from collections.abc import Callable
 import httpx
 import pytest
 from fastapi import FastAPI
-from media_support import (
-    ARTICLE,
-    CREATE,
-    PUBLISH,
-    UPDATE,
-    article_input,
-    create_article,
-    error_codes,
-    gql,
-    only_error,
-    publish,
-)
+from media_support import ARTICLE, CREATE, PUBLISH, UPDATE, article_input, create_article, publish
 from sqlalchemy import func, select
+from subgraph_support import error_codes, gql, only_error
 
 from shared.db import transaction
 from shared.identity import Identity, Role

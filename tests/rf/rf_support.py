@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
+from subgraph_support import gql
 
 PARTNER_FIELDS = """
 id name category description status statusReason russianSpeakingStaff verifiedAt
@@ -110,31 +107,6 @@ def voucher_input(partner_id: str, **overrides: Any) -> dict[str, Any]:
     return values | overrides
 
 
-async def gql(
-    client: httpx.AsyncClient,
-    query: str,
-    variables: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def error_codes(body: dict[str, Any]) -> list[str]:
-    return [error["extensions"]["code"] for error in body.get("errors", [])]
-
-
-def only_error(body: dict[str, Any]) -> dict[str, Any]:
-    errors = body.get("errors") or []
-    assert len(errors) == 1, body
-    error: dict[str, Any] = errors[0]
-    return error
-
-
 async def apply(
     client: httpx.AsyncClient, headers: dict[str, str], **overrides: Any
 ) -> dict[str, Any]:
@@ -158,18 +130,3 @@ async def create_voucher(
     assert "errors" not in body, body
     voucher: dict[str, Any] = body["data"]["createVoucher"]["voucher"]
     return voucher
-
-
-@contextmanager
-def counting_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)

@@ -6,16 +6,8 @@ from collections.abc import Callable
 
 import httpx
 from fastapi import FastAPI
-from rf_support import (
-    PLACE_ENTITIES,
-    SUSPEND,
-    apply,
-    counting_statements,
-    create_voucher,
-    gql,
-    new_id,
-    verify,
-)
+from rf_support import PLACE_ENTITIES, SUSPEND, apply, create_voucher, new_id, verify
+from subgraph_support import counting_statements, gql
 
 from shared.identity import Role
 from subgraphs.rf.demo import load_partners

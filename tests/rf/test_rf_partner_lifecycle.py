@@ -10,21 +10,9 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from rf_support import (
-    APPLY,
-    PARTNER,
-    PARTNERS,
-    SUSPEND,
-    VERIFY,
-    application,
-    apply,
-    error_codes,
-    gql,
-    new_id,
-    only_error,
-    verify,
-)
+from rf_support import APPLY, PARTNER, PARTNERS, SUSPEND, VERIFY, application, apply, new_id, verify
 from sqlalchemy import func, select
+from subgraph_support import error_codes, gql, only_error
 
 from shared.db import transaction
 from shared.identity import Identity, Role

@@ -14,14 +14,12 @@ from rf_support import (
     UPDATE_VOUCHER,
     apply,
     create_voucher,
-    error_codes,
-    gql,
     new_id,
-    only_error,
     verify,
     voucher_input,
 )
 from sqlalchemy import func, select
+from subgraph_support import error_codes, gql, only_error
 
 from shared.identity import Role
 from subgraphs.rf.models import Voucher

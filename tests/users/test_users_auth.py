@@ -16,18 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from fastapi import FastAPI
 from sqlalchemy import select, update
-from users_support import (
-    LOGIN,
-    LOGOUT,
-    ME,
-    PASSWORD,
-    REFRESH,
-    REGISTER,
-    error_codes,
-    gql,
-    register,
-    unique_email,
-)
+from subgraph_support import error_codes, gql
+from users_support import LOGIN, LOGOUT, ME, PASSWORD, REFRESH, REGISTER, register, unique_email
 
 from shared.events import Event, InProcessTransport
 from shared.identity import Role

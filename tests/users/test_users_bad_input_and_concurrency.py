@@ -9,7 +9,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from users_support import LOGIN, PASSWORD, REGISTER, error_codes, gql, only_error, unique_email
+from subgraph_support import error_codes, gql, only_error
+from users_support import LOGIN, PASSWORD, REGISTER, unique_email
 
 from shared.tables import platform_tables
 from subgraphs.users.models import RefreshToken, User

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
+from collections.abc import Callable
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
-from users_support import gql, register
+from subgraph_support import counting_statements, gql
+from users_support import register
 
 from shared.identity import Role
 
@@ -22,20 +19,6 @@ query Entities($representations: [_Any!]!) {
   }
 }
 """
-
-
-@contextmanager
-def counting_statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def test_sdl_declares_federation_2_11_and_the_user_key(

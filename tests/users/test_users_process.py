@@ -12,7 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
-from users_support import LOGIN, ME, USERS, gql, register
+from subgraph_support import gql
+from users_support import LOGIN, ME, USERS, register
 
 from shared.identity import IDENTITY_HEADER, Identity, Role, sign_identity
 from shared.settings import REPO_ROOT

@@ -8,17 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from users_support import (
-    ME,
-    SET_ROLE,
-    UPDATE_PROFILE,
-    USER,
-    USERS,
-    error_codes,
-    gql,
-    only_error,
-    register,
-)
+from subgraph_support import error_codes, gql, only_error
+from users_support import ME, SET_ROLE, UPDATE_PROFILE, USER, USERS, register
 
 from shared.identity import Role
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 import httpx
+from subgraph_support import gql
 
 REGISTER = """
 mutation Register($input: RegisterInput!) {
@@ -47,31 +47,6 @@ query Users($first: Int!, $after: String) {
 }
 """
 PASSWORD = "correct horse battery"
-
-
-async def gql(
-    client: httpx.AsyncClient,
-    query: str,
-    variables: dict[str, Any] | None = None,
-    headers: dict[str, str] | None = None,
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-def error_codes(body: dict[str, Any]) -> list[str]:
-    return [error["extensions"]["code"] for error in body.get("errors", [])]
-
-
-def only_error(body: dict[str, Any]) -> dict[str, Any]:
-    errors = body.get("errors") or []
-    assert len(errors) == 1, body
-    error: dict[str, Any] = errors[0]
-    return error
 
 
 @dataclass(frozen=True)
